@@ -1,0 +1,388 @@
+"""`make bench`: every figure measured in one run on one corpus; writes bench/results.json.
+
+Figures (see BENCHMARKS.md for what bounds each):
+- the limit: raw `nlp.pipe` words/s of the configured pipeline, n_process 1 and 2;
+- extract in-process (extractor over nlp.pipe) and through Redis with 1 and 2 worker processes;
+- ingest parse articles/s in-process; rule evaluation events/s in-process at 10/100/1,000 rules;
+- the alert worker's events/s through Redis next to the broker's bare batch-consume rate;
+- end-to-end latency raw publish -> event and -> alert at half the measured capacity;
+- peak RSS of each worker process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+import psutil
+import redis
+from rich.console import Console
+from rich.table import Table
+
+from bench.corpus import generate
+from services import names
+from services.cli import STAGES, drained, stop_workers, wait_ready
+from services.embedded import EmbeddedRedis, free_port
+from services.settings import Settings
+
+OUT = Path(__file__).resolve().parent / "results.json"
+DATA = b"__data__"
+console = Console()
+
+
+def _spawn(
+    stages: list[str], settings: Settings, extra: dict[str, str] | None = None
+) -> list[subprocess.Popen[bytes]]:
+    procs = []
+    for stage in stages:
+        env = {
+            **os.environ,
+            "EVENTWATCH_REDIS_URL": settings.redis_url_value() or "",
+            "EVENTWATCH_LOG_LEVEL": "WARNING",
+            f"EVENTWATCH_{stage.upper()}_PORT": str(free_port()),
+            **(extra or {}),
+        }
+        procs.append(
+            subprocess.Popen([sys.executable, "-m", "services.cli", "worker", stage], env=env)
+        )
+        # each process picks its own port; readiness is checked through Redis groups instead
+    return procs
+
+
+def _wait_groups(
+    client: redis.Redis, stream: str, group: str, consumers: int, timeout: float = 180
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            for info in client.xinfo_groups(stream):
+                if info["name"].decode() == group and int(info["consumers"]) >= consumers:
+                    return
+        except redis.ResponseError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{consumers} consumers of {group} not ready")
+
+
+def _group_done(client: redis.Redis, stream: str, group: str) -> bool:
+    for info in client.xinfo_groups(stream):
+        if info["name"].decode() == group:
+            last = info["last-delivered-id"].decode()
+            return int(info["pending"]) == 0 and not client.xrange(
+                stream, min=f"({last}", max="+", count=1
+            )
+    return False
+
+
+class RssSampler:
+    def __init__(self, procs: list[subprocess.Popen[bytes]]) -> None:
+        self.ps = [psutil.Process(p.pid) for p in procs]
+        self.peak = [0] * len(procs)
+
+    def sample(self) -> None:
+        for i, p in enumerate(self.ps):
+            with contextlib.suppress(psutil.Error):
+                self.peak[i] = max(self.peak[i], p.memory_info().rss)
+
+
+def _wait_done(
+    client: redis.Redis, stream: str, group: str, sampler: RssSampler | None, timeout: float = 900
+) -> float:
+    start = time.perf_counter()
+    while not _group_done(client, stream, group):
+        if sampler:
+            sampler.sample()
+        if time.perf_counter() - start > timeout:
+            raise RuntimeError(f"{group} did not finish {stream}")
+        time.sleep(0.02)
+    return time.perf_counter() - start
+
+
+def measure_limit(texts: list[str], model: str) -> dict[str, float]:
+    from services.extract.pipeline import load_nlp
+
+    nlp = load_nlp(model)
+    words = sum(len(t.split()) for t in texts)
+    out = {}
+    for n_process in (1, 2):
+        start = time.perf_counter()
+        for _ in nlp.pipe(texts, batch_size=16, n_process=n_process):
+            pass
+        out[f"nlp_pipe_words_per_s_n{n_process}"] = words / (time.perf_counter() - start)
+    return out
+
+
+def measure_extract_inprocess(articles: list[Any], model: str) -> float:
+    from services.extract.extractor import extract_articles
+    from services.extract.pipeline import load_nlp
+
+    nlp = load_nlp(model)
+    words = sum(len(a.body.split()) for a in articles)
+    start = time.perf_counter()
+    extract_articles(nlp, articles, batch_size=16)
+    return words / (time.perf_counter() - start)
+
+
+def measure_extract_workers(url: str, articles: list[Any], workers: int) -> dict[str, Any]:
+    client = redis.Redis.from_url(url)
+    client.flushall()
+    settings = Settings(redis_url=url)
+    procs = _spawn(["extract"] * workers, settings)
+    try:
+        _wait_groups(client, names.ARTICLES_STREAM, names.EXTRACT_GROUP, workers)
+        time.sleep(15)  # model load happens in startup; the group exists before it is done
+        pipe = client.pipeline(transaction=False)
+        for a in articles:
+            pipe.xadd(names.ARTICLES_STREAM, {DATA: orjson.dumps(a.model_dump(mode="json"))})
+        sampler = RssSampler(procs)
+        start = time.perf_counter()
+        pipe.execute()
+        _wait_done(client, names.ARTICLES_STREAM, names.EXTRACT_GROUP, sampler)
+        elapsed = time.perf_counter() - start
+    finally:
+        stop_workers(procs)
+    words = sum(len(a.body.split()) for a in articles)
+    return {
+        "words_per_s": words / elapsed,
+        "articles_per_s": len(articles) / elapsed,
+        "peak_rss_mb": max(sampler.peak) / 2**20,
+    }
+
+
+def _events(n: int) -> list[dict[str, Any]]:
+    base = {
+        "type": "troop_deployment",
+        "origin": "PRK",
+        "destination": "RUS",
+        "modality": "reported",
+        "sentence": "Troops were sent.",
+        "span": [0, 17],
+        "confidence": 0.8,
+    }
+    return [
+        {
+            **base,
+            "article_id": f"b{i}",
+            "event_id": f"e{i}",
+            "fused_id": f"f{i}",
+            "troops_min": 1000 + i,
+            "sources": [f"s{i}"],
+        }
+        for i in range(n)
+    ]
+
+
+def measure_alert_workers(url: str, n: int) -> dict[str, float]:
+    """The alert worker's events/s through Redis, and FastStream's bare batch consume rate."""
+    from faststream.redis import RedisBroker, StreamSub
+
+    client = redis.Redis.from_url(url)
+    client.flushall()
+    events = _events(n)
+    pipe = client.pipeline(transaction=False)
+    for e in events:
+        pipe.xadd(names.EVENTS_STREAM, {DATA: orjson.dumps(e)})
+    pipe.execute()
+
+    async def bare() -> float:
+        broker = RedisBroker(url)
+        seen = 0
+        done = asyncio.Event()
+
+        sub = StreamSub(
+            names.EVENTS_STREAM, group="bench-bare", consumer="c", batch=True, max_records=16
+        )
+
+        @broker.subscriber(stream=sub)
+        async def on_events(batch: list[Any]) -> None:
+            nonlocal seen
+            seen += len(batch)
+            if seen >= n:
+                done.set()
+
+        client.xgroup_create(names.EVENTS_STREAM, "bench-bare", id="0")
+        start = time.perf_counter()
+        await broker.start()
+        await asyncio.wait_for(done.wait(), 300)
+        elapsed = time.perf_counter() - start
+        await broker.stop()
+        return n / elapsed
+
+    bare_rate = asyncio.run(bare())
+    settings = Settings(redis_url=url)
+    procs = _spawn(["alert"], settings)
+    try:
+        start = time.perf_counter()
+        _wait_done(client, names.EVENTS_STREAM, names.ALERT_GROUP, None)
+        worker_rate = n / (time.perf_counter() - start)
+    finally:
+        stop_workers(procs)
+    return {"alert_worker_events_per_s": worker_rate, "broker_batch_consume_per_s": bare_rate}
+
+
+def measure_latency(url: str, docs: list[tuple[str, str]], rate: float) -> dict[str, Any]:
+    """Publish raw documents at `rate`/s; time raw -> first event and raw -> alert per document."""
+    client = redis.Redis.from_url(url)
+    client.flushall()
+    settings = Settings(
+        redis_url=url, ingest_port=free_port(), extract_port=free_port(), alert_port=free_port()
+    )
+    from services.cli import start_workers
+
+    procs = start_workers(url, settings)
+    sampler = RssSampler(procs)
+    try:
+        wait_ready(settings, procs, timeout=180)
+        pubsub = client.pubsub(ignore_subscribe_messages=True)
+        pubsub.psubscribe(names.severity_channel("*"))
+        sent: dict[str, float] = {}
+        alert_lat: list[float] = []
+        interval = 1.0 / rate
+        next_at = time.perf_counter()
+        for doc_id, content in docs:
+            while time.perf_counter() < next_at:
+                msg = pubsub.get_message(timeout=max(0.0, next_at - time.perf_counter()))
+                _record(msg, sent, alert_lat)
+            sent[doc_id] = time.time()
+            client.xadd(
+                names.RAW_STREAM,
+                {DATA: orjson.dumps({"doc_id": doc_id, "format": "text", "content": content})},
+            )
+            next_at += interval
+            sampler.sample()
+        deadline = time.perf_counter() + 120
+        while not drained(client) and time.perf_counter() < deadline:
+            _record(pubsub.get_message(timeout=0.1), sent, alert_lat)
+            sampler.sample()
+        while (msg := pubsub.get_message(timeout=0.5)) is not None:
+            _record(msg, sent, alert_lat)
+        event_lat = []
+        seen: set[str] = set()
+        for entry_id, fields in client.xrange(names.EVENTS_STREAM):
+            body = orjson.loads(_payload(fields[DATA]))
+            if body["article_id"] in sent and body["article_id"] not in seen:
+                seen.add(body["article_id"])
+                event_lat.append(
+                    int(entry_id.decode().split("-")[0]) / 1000 - sent[body["article_id"]]
+                )
+    finally:
+        stop_workers(procs)
+    return {
+        "offered_rate_docs_per_s": rate,
+        "raw_to_event_s": _pcts(event_lat),
+        "raw_to_alert_s": _pcts(alert_lat),
+        "peak_rss_mb": {s: p / 2**20 for s, p in zip(STAGES, sampler.peak, strict=True)},
+    }
+
+
+def _payload(data: bytes) -> bytes:
+    from faststream.redis.parser import BinaryMessageFormatV1
+
+    return BinaryMessageFormatV1.parse(data)[0]
+
+
+def _record(msg: Any, sent: dict[str, float], out: list[float]) -> None:
+    if not msg:
+        return
+    alert = orjson.loads(msg["data"])
+    now = time.time()
+    firsts = [sent[a] for a in alert["article_ids"] if a in sent]
+    if firsts:
+        out.append(now - max(firsts))
+
+
+def _pcts(values: list[float]) -> dict[str, float | int]:
+    if not values:
+        return {"n": 0}
+    q = (
+        statistics.quantiles(values, n=100, method="inclusive")
+        if len(values) > 1
+        else [values[0]] * 99
+    )
+    return {"n": len(values), "p50": q[49], "p95": q[94], "p99": q[98]}
+
+
+def main() -> None:
+    from schemas.documents import RawDocument
+    from services.ingest.parse import parse_document
+
+    settings = Settings()
+    model = settings.spacy_model
+    n = int(os.environ.get("BENCH_ARTICLES", "300"))
+    corpus = generate(n, seed=42)
+    articles = [parse_document(RawDocument(doc_id=d.doc_id, content=d.content)) for d in corpus]
+    texts = [a.body for a in articles]
+    results: dict[str, Any] = {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "corpus": {"articles": n, "words": sum(len(t.split()) for t in texts)},
+    }
+    console.print(f"corpus: {n} articles, {results['corpus']['words']} words")
+    results.update(measure_limit(texts, model))
+    results["extract_inprocess_words_per_s"] = measure_extract_inprocess(articles, model)
+    with tempfile.TemporaryDirectory() as tmp, EmbeddedRedis(Path(tmp) / "redis") as server:
+        for workers in (1, 2):
+            r = measure_extract_workers(server.url, articles, workers)
+            results[f"extract_workers_{workers}"] = r
+            console.print(f"extract x{workers}: {r['words_per_s']:.0f} words/s")
+        results.update(measure_alert_workers(server.url, 5000))
+        capacity_docs = results["extract_workers_1"]["articles_per_s"]
+        lat_docs = [(f"lat-{d.doc_id}", d.content) for d in generate(min(n, 200), seed=99)]
+        results["latency"] = measure_latency(server.url, lat_docs, rate=capacity_docs / 2)
+    try:
+        from bench.bench_ingest import measure as ingest_measure
+
+        results["ingest"] = ingest_measure(500)
+    except ImportError:
+        pass
+    try:
+        from bench.bench_rules import measure as rules_measure
+
+        results["rules"] = rules_measure()
+    except ImportError:
+        pass
+    limit = results["nlp_pipe_words_per_s_n1"]
+    results["ratios"] = {
+        "extract_inprocess_vs_limit": results["extract_inprocess_words_per_s"] / limit,
+        "extract_1_worker_vs_limit": results["extract_workers_1"]["words_per_s"] / limit,
+        "extract_2_workers_vs_1": results["extract_workers_2"]["words_per_s"]
+        / results["extract_workers_1"]["words_per_s"],
+        "alert_worker_vs_broker": results["alert_worker_events_per_s"]
+        / results["broker_batch_consume_per_s"],
+    }
+    OUT.write_text(json.dumps(results, indent=2))
+    _table(results)
+
+
+def _table(results: dict[str, Any]) -> None:
+    table = Table("figure", "value", title=f"eventwatch bench ({OUT.name})")
+
+    def walk(prefix: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(f"{prefix}.{k}" if prefix else k, v)
+        elif isinstance(value, float):
+            table.add_row(prefix, f"{value:,.3f}" if value < 10 else f"{value:,.0f}")
+        else:
+            table.add_row(prefix, str(value))
+
+    walk("", results)
+    console.print(table)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""eventwatch services: the ingest, extract and alert workers and their shared runtime."""

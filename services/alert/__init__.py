@@ -1,0 +1,1 @@
+"""The alert stage: events in, watch rules applied, alerts out."""

@@ -1,0 +1,119 @@
+"""Alert worker: events -> watch rules -> alerts on the alerts stream and pub/sub channels.
+
+Run alone with `faststream run services.alert.app:app` or `eventwatch worker alert`.
+Alerts are published as plain JSON on the channels, so `redis-cli PSUBSCRIBE` reads them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+import orjson
+from faststream import FastStream
+from pydantic import ValidationError
+
+from schemas.alerts import Alert
+from schemas.events import EVENT_ADAPTER, Event
+from services import names
+from services.alert.alertmanager import AlertmanagerForwarder
+from services.alert.engine import RedisRuleState, RuleEngine
+from services.alert.watch import RulesReloader
+from services.runtime import Entry, WorkerRuntime, validation_reason
+from services.settings import Settings
+
+log = logging.getLogger(__name__)
+RELOAD_SECONDS = 2.0
+
+
+def create_app(settings: Settings | None = None) -> FastStream:
+    """Build the alert worker; rules load when the app starts and reload when the file changes."""
+    settings = settings or Settings()
+    rt = WorkerRuntime(
+        "alert",
+        settings,
+        port=settings.alert_port,
+        description="Events in; watch rules applied; alerts to a durable stream and pub/sub.",
+    )
+    rt.output(names.ALERTS_STREAM, Alert, title="alerts", description="The alert history.")
+    for channel, what in (
+        (names.severity_channel("{severity}"), "every alert of one severity"),
+        (names.rule_channel("{rule}"), "every alert of one rule"),
+    ):
+        # Documented here; published as plain JSON with the Redis client (see deliver()).
+        rt.broker.publisher(channel, schema=Alert, title=channel, description=f"{what}, plain JSON")
+    reloader = RulesReloader(settings.rules_file)
+    state = RedisRuleState(rt.redis, ttl_seconds=settings.dedup_ttl_days * 86400)
+    holder: dict[str, RuleEngine] = {}
+    forwarder = (
+        AlertmanagerForwarder(settings.alertmanager_url) if settings.alertmanager_url else None
+    )
+    tasks: list[asyncio.Task[None]] = []
+    rt.extra_ready = lambda: "engine" in holder
+
+    @rt.app.on_startup
+    def load_rules() -> None:
+        rules = reloader.load()
+        holder["engine"] = RuleEngine(rules, state)
+        rt.metrics.rules_loaded.set(len(rules.rules))
+
+    @rt.app.after_startup
+    async def start_background() -> None:
+        tasks.append(asyncio.create_task(watch_rules()))
+        if forwarder:
+            tasks.append(asyncio.create_task(forwarder.run_resend_loop()))
+
+    @rt.app.on_shutdown
+    async def stop_background() -> None:
+        for task in tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def watch_rules() -> None:
+        failures = reloader.failures
+        while True:
+            await asyncio.sleep(RELOAD_SECONDS)
+            rules = reloader.maybe_reload()
+            if rules is not None:
+                holder["engine"].replace_rules(rules)
+                rt.metrics.rules_loaded.set(len(rules.rules))
+            if reloader.failures > failures:
+                rt.metrics.rules_reload_failures.inc(reloader.failures - failures)
+                failures = reloader.failures
+
+    async def deliver(alerts: list[Alert]) -> None:
+        await rt.publish(names.ALERTS_STREAM, [a.model_dump(mode="json") for a in alerts])
+        async with rt.redis.pipeline(transaction=False) as pipe:
+            for alert in alerts:
+                data = orjson.dumps(alert.model_dump(mode="json"))
+                pipe.publish(names.severity_channel(alert.severity), data)
+                pipe.publish(names.rule_channel(alert.rule), data)
+            await pipe.execute()
+        for alert in alerts:
+            rt.metrics.alerts.labels(alert.rule, alert.severity).inc()
+            log.info("alert %s rule=%s %s", alert.alert_id, alert.rule, alert.summary,
+                     extra={"alert_id": alert.alert_id, "rule": alert.rule})  # fmt: skip
+        if forwarder:
+            ok = await forwarder.send(alerts)
+            rt.metrics.alertmanager_posts.labels("ok" if ok else "error").inc()
+
+    async def on_events(entries: list[Entry]) -> None:
+        alerts: list[Alert] = []
+        for entry in entries:
+            try:
+                event: Event = EVENT_ADAPTER.validate_python(entry.body)
+            except ValidationError as exc:
+                await rt.refuse(names.EVENTS_STREAM, entry, "bad_event", validation_reason(exc))
+                continue
+            with rt.metrics.rule_seconds.time():
+                alerts.extend(await holder["engine"].evaluate(event))
+        if alerts:
+            await deliver(alerts)
+
+    rt.consume(names.EVENTS_STREAM, names.ALERT_GROUP, on_events, title="events")
+    return rt.app
+
+
+app = create_app()

@@ -1,0 +1,1660 @@
+"""Article -> typed events: the one place where an article becomes events (pure, no Redis).
+
+    python -m services.extract.extractor FILE...   # one event JSON per line
+
+The spaCy pipeline (see `pipeline.py`) marks countries, officials, items and trigger words;
+the functions here read the dependency parse around each trigger to fill the event's roles,
+its modality and its date, and then tidy the article's events as a whole.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, cast
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from schemas.documents import Article
+from schemas.events import (
+    EVENT_ADAPTER,
+    DelegationVisit,
+    Event,
+    MilitaryExercise,
+    TroopDeployment,
+    _name_key,
+)
+from services.extract import dates
+from services.extract.pipeline import (
+    COUNTRY_KEY,
+    ITEM_KEY,
+    PERSON_KEY,
+    TITLE_KEY,
+    TRIGGER_KEY,
+    TROOP_KEY,
+    UNIT_KEY,
+    WEAPON_KEY,
+    Gazetteer,
+    load_gazetteer,
+)
+from services.extract.quantities import parse_quantity
+
+log = logging.getLogger(__name__)
+
+Fields = dict[str, Any]
+SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+OBJECTS = ("dobj", "obj", "attr", "oprd")
+CLAUSES = ("relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis", "csubj")
+NP_DEPS = ("compound", "amod", "poss", "nmod", "appos", "npadvmod", "nummod")
+TO_PREPS = ("to", "into", "in", "for", "toward", "towards")
+MODALITY_ORDER = ("negated", "speculative", "alleged", "planned", "reported")
+
+
+@dataclass
+class Lexicon:
+    """The lexicon as sets, built once per pipeline."""
+
+    modality: dict[str, frozenset[str]]
+    kinds: dict[str, tuple[str, ...]]
+    agreement_kinds: dict[str, frozenset[str]]
+    codes: dict[str, dict[str, str]]
+    words: dict[str, frozenset[str]]
+
+    @classmethod
+    def from_gazetteer(cls, gaz: Gazetteer) -> Lexicon:
+        lex = gaz.lexicon
+        words = {
+            key: frozenset(w.lower() for w in lex[key])
+            for key in (
+                "exercise_modifiers",
+                "exercise_verbs",
+                "meeting_strong",
+                "meeting_verbs",
+                "phone_words",
+                "video_words",
+                "sign_verbs",
+                "support_verbs",
+                "hostile",
+                "occasion_heads",
+            )
+        }
+        return cls(
+            modality={k: frozenset(v) for k, v in lex["modality"].items()},
+            kinds={k: tuple(v) for k, v in lex["delegation_kinds"].items()},
+            agreement_kinds={k: frozenset(v) for k, v in lex["agreement_kinds"].items()},
+            codes=lex["event_codes"],
+            words=words,
+        )
+
+
+_LEXICONS: dict[int, Lexicon] = {}
+
+
+def _lexicon() -> Lexicon:
+    gaz = load_gazetteer()
+    key = id(gaz)
+    if key not in _LEXICONS:
+        _LEXICONS[key] = Lexicon.from_gazetteer(gaz)
+    return _LEXICONS[key]
+
+
+@dataclass
+class Person:
+    """An official as the article names them, with what the article tells about them."""
+
+    name: str
+    iso3: str | None = None
+    title: str | None = None
+    kind: str | None = None
+    mentions: int = 0
+
+
+@dataclass
+class People:
+    """The people of one article: full names, their countries and titles, and short names."""
+
+    by_key: dict[str, Person] = field(default_factory=dict)
+    short: dict[str, str] = field(default_factory=dict)
+
+    def get(self, name: str) -> Person | None:
+        """The person a full or short name refers to within this article."""
+        key = _name_key(name) or ""
+        if key in self.by_key:
+            return self.by_key[key]
+        full = self.short.get(name.lower())
+        return self.by_key.get(full) if full else None
+
+
+# --- reading one document -------------------------------------------------------------------
+
+
+@dataclass
+class DocView:
+    """Lookups over one parsed text: which token is which country, person, item or date."""
+
+    doc: Doc
+    people: People
+    country_at: dict[int, Span] = field(default_factory=dict)
+    person_at: dict[int, Person] = field(default_factory=dict)
+    person_span: dict[int, Span] = field(default_factory=dict)
+    title_at: dict[int, Span] = field(default_factory=dict)
+    item_at: dict[int, str] = field(default_factory=dict)
+    weapon_at: dict[int, str] = field(default_factory=dict)
+    troop_at: set[int] = field(default_factory=set)
+    unit_at: dict[int, str] = field(default_factory=dict)
+    date_at: dict[int, Span] = field(default_factory=dict)
+
+
+def _person_spans(doc: Doc) -> list[Span]:
+    """PERSON entities and known officials, widened over split hyphenated names ("Choe Son-hui")."""
+    spans = [e for e in doc.ents if e.label_ == "PERSON"] + list(doc.spans.get(PERSON_KEY, []))
+    out = []
+    for span in spans:
+        start, end = span.start, span.end
+        while (
+            end + 1 < len(doc)
+            and doc[end].text in ("-", "‐")
+            and not doc[end - 1].whitespace_
+            and not doc[end].whitespace_
+            and doc[end + 1].is_alpha
+        ):
+            end += 2
+        # Titles the NER swallowed ("Vice Minister Jon") are not part of the name.
+        while start < end - 1 and doc[start].lower_ in _TITLE_WORDS:
+            start += 1
+        if end - start >= 1 and doc[start].text[:1].isupper():
+            out.append(doc[start:end])
+    return out
+
+
+_TITLE_WORDS = frozenset(
+    [
+        "president",
+        "minister",
+        "leader",
+        "secretary",
+        "chairman",
+        "chairwoman",
+        "premier",
+        "general",
+        "deputy",
+        "vice",
+        "foreign",
+        "prime",
+        "chancellor",
+        "ambassador",
+        "envoy",
+        "speaker",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+    ]
+)
+
+
+def _collect_people(docs: Iterable[Doc], gaz: Gazetteer) -> People:
+    """Register every full name of the article with the country and title given next to it."""
+    known: dict[str, dict[str, Any]] = {}
+    for row in gaz.people:
+        for name in [row["name"], *row.get("aliases", [])]:
+            known[_name_key(name) or ""] = row
+    people = People()
+    for doc in docs:
+        titles = {t.i: s for s in doc.spans.get(TITLE_KEY, []) for t in s}
+        countries = {t.i: s for s in doc.spans.get(COUNTRY_KEY, []) for t in s}
+        for span in _person_spans(doc):
+            words = span.text.split()
+            key = _name_key(span.text) or ""
+            if len(words) < 2 or span.root.i in countries:
+                continue
+            match = known.get(key)
+            person = people.by_key.get(key)
+            if person is None:
+                person = Person(name=span.text)
+                if match:
+                    person.iso3, person.title = match["iso3"], match.get("title")
+                people.by_key[key] = person
+            person.mentions += 1
+            iso3, title = _described_as(span, titles, countries)
+            if iso3 and (person.iso3 is None or match is None):
+                person.iso3 = iso3
+            if title is not None and (person.title is None or match is not None):
+                person.title = title.text
+                person.kind = title.label_
+            if person.kind is None and person.title:
+                person.kind = _kind_of_title(person.title, gaz)
+    for key, person in people.by_key.items():
+        for word in (person.name.split()[0], person.name.split()[-1]):
+            best = people.short.get(word.lower())
+            if best is None or person.mentions > people.by_key[best].mentions:
+                people.short[word.lower()] = key
+    return people
+
+
+def _kind_of_title(title: str, gaz: Gazetteer) -> str | None:
+    lowered = title.lower()
+    best = None
+    for row in gaz.titles:
+        if row["title"] in lowered and (best is None or len(row["title"]) > len(best["title"])):
+            best = row
+    return best["kind"] if best else None
+
+
+def _described_as(
+    span: Span, titles: dict[int, Span], countries: dict[int, Span]
+) -> tuple[str | None, Span | None]:
+    """Country and title written just before a name or in apposition to it."""
+    doc = span.doc
+    iso3: str | None = None
+    title: Span | None = None
+    window: list[Token] = []
+    i = span.start - 1
+    if i >= 0 and doc[i].text == ",":
+        i -= 1
+    while i >= 0 and len(window) < 9:
+        tok = doc[i]
+        if tok.is_punct and tok.text not in ("'s", "’s", "-", "."):
+            break
+        if tok.pos_ in ("VERB", "AUX", "ADP") and tok.i not in titles:
+            break
+        window.append(tok)
+        i -= 1
+    # An appositive on either side: "A senior Russian security official, Sergei Shoigu" or
+    # "Sergei Shoigu, a top Russian security official".
+    root = span.root
+    if root.dep_ == "appos":
+        window.extend(t for t in root.head.subtree if t.i < span.start)
+    for child in root.children:
+        if child.dep_ == "appos":
+            window.extend(child.subtree)
+    for tok in window:
+        if title is None and tok.i in titles:
+            title = titles[tok.i]
+        if iso3 is None and tok.i in countries and countries[tok.i].kb_id_ != "capitals":
+            iso3 = countries[tok.i].label_
+    if title is None:
+        # A bare "official" or "leader" next to the name still tells the office.
+        for tok in window:
+            if tok.lower_ in ("official", "leader", "diplomat") and tok.i in titles:
+                title = titles[tok.i]
+    return iso3, title
+
+
+def _view(doc: Doc, people: People) -> DocView:
+    """Index the component spans and entities of a doc by token."""
+    view = DocView(doc=doc, people=people)
+    for span in doc.spans.get(COUNTRY_KEY, []):
+        # A capital that heads a longer name ("Washington Post", "Pyongyang General Hospital").
+        if (
+            span.kb_id_ in ("capitals", "names")
+            and span.end < len(doc)
+            and doc[span.end].is_title
+            and doc[span.end].i not in view.country_at
+            and doc[span.end].ent_iob_ == "I"
+        ):
+            continue
+        for tok in span:
+            view.country_at[tok.i] = span
+    for span in _person_spans(doc):
+        person = people.get(span.text)
+        if person is None and len(span) == 1:
+            continue
+        if person is None:
+            continue
+        for tok in span:
+            view.person_at[tok.i] = person
+            view.person_span[tok.i] = span
+            view.country_at.pop(tok.i, None)
+    # Short names the NER missed ("Shoigu" tagged as an organisation).
+    for tok in doc:
+        if tok.i not in view.person_at and tok.is_title and tok.lower_ in people.short:
+            if tok.i in view.country_at:
+                continue
+            person = people.get(tok.text)
+            if person is not None:
+                view.person_at[tok.i] = person
+                view.person_span[tok.i] = doc[tok.i : tok.i + 1]
+    for span in doc.spans.get(TITLE_KEY, []):
+        for tok in span:
+            view.title_at[tok.i] = span
+    for key, target in ((ITEM_KEY, view.item_at), (WEAPON_KEY, view.weapon_at)):
+        for span in doc.spans.get(key, []):
+            for tok in span:
+                target[tok.i] = span.label_
+    for span in doc.spans.get(UNIT_KEY, []):
+        for tok in span:
+            view.unit_at[tok.i] = span.label_
+    for span in doc.spans.get(TROOP_KEY, []):
+        view.troop_at.update(t.i for t in span)
+    for ent in doc.ents:
+        if ent.label_ == "DATE":
+            for tok in ent:
+                view.date_at[tok.i] = ent
+    return view
+
+
+# --- roles from the parse --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A country, possibly through a person ("Shoigu" is RUS) or a place ("Pyongyang")."""
+
+    iso3: str | None
+    person: str | None = None
+    place: str | None = None
+    token: int = -1
+
+
+def _actor_at(view: DocView, tok: Token) -> Actor | None:
+    person = view.person_at.get(tok.i)
+    if person is not None:
+        return Actor(person.iso3, person.name, token=tok.i)
+    span = view.country_at.get(tok.i)
+    if span is not None:
+        place = span.text if span.kb_id_ == "capitals" else None
+        return Actor(span.label_, place=place, token=tok.i)
+    return None
+
+
+def np_actors(view: DocView, tok: Token, depth: int = 0, conj: bool = True) -> list[Actor]:
+    """Actors named by a noun phrase: itself, its modifiers, "of"/"from" phrases, conjuncts."""
+    found: list[Actor] = []
+    own = _actor_at(view, tok)
+    if own is not None:
+        found.append(own)
+    if depth > 4:
+        return found
+    for child in tok.children:
+        if child.dep_ in NP_DEPS or (child.dep_ == "det" and child.tag_ == "PRP$"):
+            # "Chinese and Pakistani warships": conjoined modifiers are all actors.
+            found.extend(np_actors(view, child, depth + 1, conj=child.dep_ == "amod"))
+        elif child.dep_ == "prep" and child.lower_ in ("of", "from"):
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    found.extend(np_actors(view, pobj, depth + 1))
+        elif conj and child.dep_ == "conj":
+            found.extend(np_actors(view, child, depth + 1))
+    return _dedupe_actors(found)
+
+
+def _dedupe_actors(actors: list[Actor]) -> list[Actor]:
+    out: list[Actor] = []
+    for actor in actors:
+        if actor.person is not None and any(a.person == actor.person for a in out):
+            continue
+        if actor.person is None and any(a.iso3 == actor.iso3 and a.person is None for a in out):
+            continue
+        out.append(actor)
+    return out
+
+
+def first_country(actors: list[Actor]) -> str | None:
+    """The first actor whose country is known."""
+    return next((a.iso3 for a in actors if a.iso3), None)
+
+
+def subject_of(tok: Token) -> Token | None:
+    """The subject of a verb, following conjunctions and control ("accused X of sending")."""
+    seen = 0
+    cur: Token | None = tok
+    while cur is not None and seen < 5:
+        seen += 1
+        deps = ("nsubj", "csubj") if cur.i == tok.i else ("nsubj", "csubj", "nsubjpass")
+        for child in cur.children:
+            if child.dep_ in deps:
+                return child
+        for child in cur.children:
+            if child.dep_ == "agent":
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        return pobj
+        if cur.dep_ in ("conj", "xcomp", "advcl") and cur.head.i != cur.i:
+            if cur.dep_ == "xcomp":
+                objs = [c for c in cur.head.children if c.dep_ in ("dobj", "obj")]
+                if objs:
+                    return objs[0]
+            cur = cur.head
+        elif cur.dep_ == "pcomp" and cur.head.dep_ == "prep":
+            verb = cur.head.head
+            # "accused Pyongyang of sending": the object does it; "sought support in
+            # acquiring": the subject does.
+            objs = [c for c in verb.children if c.dep_ in ("dobj", "obj")]
+            if objs and cur.head.lower_ in ("of", "with", "for"):
+                return objs[0]
+            cur = verb
+        elif cur.dep_ == "acl" and cur.tag_ == "VBG":
+            return cur.head
+        else:
+            return None
+    return None
+
+
+def prep_objects(tok: Token, preps: tuple[str, ...]) -> Iterator[tuple[str, Token]]:
+    """(preposition, object) pairs of a token's prepositional children, with conjuncts."""
+    for child in tok.children:
+        if child.dep_ in ("prep", "agent", "dative") and child.lower_ in preps:
+            for pobj in child.children:
+                if pobj.dep_ in ("pobj", "pcomp"):
+                    yield child.lower_, pobj
+                    for conj in pobj.conjuncts:
+                        yield child.lower_, conj
+
+
+def governing_verb(tok: Token) -> Token | None:
+    """The verb a noun trigger belongs to ("held talks", "a visit ... coincided")."""
+    cur = tok
+    for _ in range(4):
+        if cur.head.i == cur.i:
+            return cur if cur.pos_ in ("VERB", "AUX") else None
+        cur = cur.head
+        if cur.pos_ in ("VERB", "AUX"):
+            return cur
+    return None
+
+
+def is_hostile(view: DocView, tok: Token, stop: Token | None, lex: Lexicon) -> bool:
+    """Whether a mention sits under a hostile word ("strikes on Ukrainian energy")."""
+    hostile = lex.words["hostile"]
+    cur = tok
+    for _ in range(8):
+        if (stop is not None and cur.i == stop.i) or cur.head.i == cur.i:
+            return False
+        cur = cur.head
+        if cur.lower_ in hostile:
+            return True
+    return False
+
+
+def sentence_actors(view: DocView, sent: Span, lex: Lexicon, trigger: Token) -> list[Actor]:
+    """Every actor of a sentence outside hostile phrases, nearest to the trigger first."""
+    out = []
+    for tok in sent:
+        actor = _actor_at(view, tok)
+        if actor is None or actor.iso3 is None:
+            continue
+        if is_hostile(view, tok, trigger, lex):
+            continue
+        out.append(actor)
+    out.sort(key=lambda a: abs(a.token - trigger.i))
+    return _dedupe_actors(out)
+
+
+def destination_of(view: DocView, toks: Iterable[Token], lex: Lexicon) -> Actor | None:
+    """Where something goes: "to Russia", "in Pyongyang", "visited North Korea", "to aid Moscow"."""
+    for tok in toks:
+        for _, pobj in prep_objects(tok, TO_PREPS):
+            actors = np_actors(view, pobj)
+            if actors and actors[0].iso3:
+                return actors[0]
+        for child in tok.children:
+            if child.dep_ in ("dobj", "obj") and tok.pos_ == "VERB":
+                actors = np_actors(view, child, conj=False)
+                if actors and actors[0].iso3 and actors[0].person is None:
+                    return actors[0]
+    for tok in toks:
+        for child in tok.children:
+            if (
+                child.dep_ in ("advcl", "xcomp", "acl")
+                and child.lower_ in lex.words["support_verbs"]
+            ):
+                for obj in child.children:
+                    if obj.dep_ in ("dobj", "obj"):
+                        actors = np_actors(view, obj)
+                        if actors and actors[0].iso3:
+                            return actors[0]
+    return None
+
+
+# --- modality and dates ------------------------------------------------------------------------
+
+# Adjuncts of time and circumstance: cues above them speak of another event.
+ADJUNCT_PREPS = ("during", "after", "before", "following", "amid", "despite", "since", "until")
+# Cues that colour a whole sentence wherever the parser attaches them.
+SENTENCE_CUES = {
+    "allegedly": "alleged",
+    "purportedly": "alleged",
+    "reportedly": "reported",
+    "according": "reported",
+}
+TARGET_PREPS = ("at", "on", "against", "toward", "towards", "into")
+OFFICIALS = frozenset(
+    [
+        "officials",
+        "official",
+        "delegation",
+        "delegations",
+        "diplomats",
+        "diplomat",
+        "envoy",
+        "envoys",
+        "lawmakers",
+        "legislators",
+        "ministers",
+        "leaders",
+        "leader",
+        "president",
+        "premier",
+        "minister",
+        "chief",
+        "commander",
+        "generals",
+        "general",
+        "delegates",
+        "representatives",
+        "team-members",
+    ]
+)
+CUE_DEPS = ("aux", "auxpass", "neg", "advmod", "amod", "mark", "det", "npadvmod")
+
+
+def modality_of(sent: Span, trigger: Token, lex: Lexicon) -> str:
+    """The nearest modality cue on the trigger or the words governing it; else asserted.
+
+    A denial anywhere above the trigger wins ("denied reports that troops were sent").
+    """
+    cur: Token | None = trigger
+    level = 0
+    nearest: str | None = None
+    while cur is not None and level < 8:
+        found = set()
+        words = [c for c in cur.children if c.dep_ in CUE_DEPS or c.lower_ == "according"]
+        if cur.i != trigger.i:
+            words.append(cur)
+        for word in words:
+            lowered = word.lower_
+            if word.dep_ == "det" and lowered != "no":
+                continue
+            for name in MODALITY_ORDER:
+                if lowered in lex.modality[name]:
+                    found.add(name)
+        if "negated" in found:
+            return "negated"
+        if found and nearest is None:
+            nearest = next(name for name in MODALITY_ORDER if name in found)
+        if cur.head.i == cur.i or (cur.dep_ == "prep" and cur.lower_ in ADJUNCT_PREPS):
+            break
+        cur = cur.head
+        level += 1
+    if nearest is not None:
+        return nearest
+    tail = _attribution_tail(sent, trigger, lex)
+    if tail is not None:
+        return tail
+    words_in = {t.lower_ for t in sent}
+    for cue, name in SENTENCE_CUES.items():
+        if cue in words_in:
+            return name
+    return "asserted"
+
+
+def _attribution_tail(sent: Span, trigger: Token, lex: Lexicon) -> str | None:
+    """The cue of a short trailing attribution the parser left unattached (", X alleged")."""
+    commas = [t.i for t in sent if t.text == "," and t.i > trigger.i]
+    if not commas:
+        return None
+    tail = [t for t in sent if t.i > commas[-1]]
+    if len(tail) > 10:
+        return None
+    for name in ("alleged", "reported"):
+        if any(t.pos_ == "VERB" and t.lower_ in lex.modality[name] for t in tail):
+            return name
+    return None
+
+
+def _under_report(ent: Span, trigger: Token, lex: Lexicon) -> bool:
+    """Whether a date belongs to the report or denial rather than to the event."""
+    block = lex.modality["reported"] | lex.modality["alleged"] | lex.modality["negated"]
+    above = {trigger.i} | {a.i for a in trigger.ancestors}
+    cur = ent.root
+    for _ in range(8):
+        if cur.head.i == cur.i:
+            return False
+        cur = cur.head
+        is_block = cur.pos_ == "VERB" and cur.lower_ in block and cur.i != trigger.i
+        if cur.i in above or is_block:
+            return is_block
+    return False
+
+
+def date_of(
+    view: DocView, sent: Span, trigger: Token, published: date | None, future: bool
+) -> str | None:
+    """The date attached to the trigger's clause, or to the clauses above it short of a report."""
+    ents = {view.date_at[t.i] for t in sent if t.i in view.date_at}
+    ents = {e for e in ents if not _under_report(e, trigger, _lexicon())}
+    if not ents:
+        return None
+    by_root = {ent.root.i: ent for ent in ents}
+    # Dates inside the trigger's own phrase first, nearest first.
+    anchor = trigger
+    inside = [e for e in ents if e.start >= anchor.left_edge.i and e.end <= anchor.right_edge.i + 1]
+    chosen: Span | None = None
+    if inside:
+        chosen = min(inside, key=lambda e: abs(e.start - trigger.i))
+    else:
+        cur = trigger
+        for _ in range(6):
+            if cur.head.i == cur.i:
+                break
+            cur = cur.head
+            if cur.lower_ in ("said", "reported", "says", "told", "announced"):
+                break
+            near = [
+                by_root[d.i]
+                for c in cur.children
+                for d in (c, *c.children)
+                if d.i in by_root and not (trigger.left_edge.i <= d.i <= trigger.right_edge.i)
+            ]
+            if near:
+                chosen = near[0]
+                break
+    if chosen is None:
+        return None
+    text = chosen.text
+    if text.lower() in ("the previous day", "the day before", "a day earlier"):
+        others = [e for e in ents if e.start != chosen.start]
+        for other in others:
+            iso = dates.resolve_date(other.text, published)
+            if iso and len(iso) == 10:
+                return dates.previous_day(iso)
+    return dates.resolve_date(text, published, future=future)
+
+
+# --- the event builders ----------------------------------------------------------------------
+
+
+@dataclass
+class Found:
+    """An event before it becomes a model: its fields, its sentence and the trigger token."""
+
+    type: str
+    fields: Fields
+    sent: Span
+    trigger: Token
+    confidence: float
+
+
+def _kind_from(view: DocView, toks: Iterable[Token], lex: Lexicon) -> str | None:
+    text = " ".join(t.lower_ for t in toks)
+    for kind, words in lex.kinds.items():
+        if any(f" {w} " in f" {text} " for w in words):
+            return kind
+    return None
+
+
+def _np_tokens(tok: Token) -> list[Token]:
+    """The tokens of a noun phrase without its clauses."""
+    out = [tok]
+    for child in tok.children:
+        if child.dep_ not in CLAUSES and child.dep_ not in ("punct", "cc", "conj"):
+            out.extend(_np_tokens(child))
+    return out
+
+
+def _leader(view: DocView, tok: Token, depth: int = 0) -> Person | None:
+    """The person a delegation or visit belongs to: "led by X", "X's delegation", "by X"."""
+    for child in tok.children:
+        if child.dep_ in ("acl", "relcl") and child.lower_ in (
+            "led", "headed", "spearheaded", "accompanied", "chaired",
+        ):  # fmt: skip
+            for _, pobj in prep_objects(child, ("by",)):
+                for actor in np_actors(view, pobj):
+                    if actor.person:
+                        return view.people.get(actor.person)
+                named = _unlisted_name(view, pobj)
+                if named is not None:
+                    return named
+        if child.dep_ == "poss" or (child.dep_ == "prep" and child.lower_ in ("by", "of")):
+            targets = (
+                [child] if child.dep_ == "poss" else [c for c in child.children if c.dep_ == "pobj"]
+            )
+            for target in targets:
+                for actor in np_actors(view, target):
+                    if actor.person:
+                        return view.people.get(actor.person)
+                # "a delegation of lawmakers led by X"
+                if depth == 0 and child.dep_ == "prep" and child.lower_ == "of":
+                    found = _leader(view, target, depth + 1)
+                    if found is not None:
+                        return found
+        if child.dep_ == "appos":
+            person = view.person_at.get(child.i)
+            if person:
+                return person
+    person = view.person_at.get(tok.i)
+    return person
+
+
+def _unlisted_name(view: DocView, tok: Token) -> Person | None:
+    """A name the NER missed, after its title ("led by Assembly Chairman Tran Thanh Man")."""
+    if tok.pos_ != "PROPN":
+        return None
+    toks = sorted([tok, *(c for c in tok.children if c.dep_ == "compound")], key=lambda t: t.i)
+    toks = [t for t in toks if t.pos_ == "PROPN"]
+    title_end = max((t.i for t in toks if t.i in view.title_at), default=-1)
+    # The office may be longer than the title lexicon knows ("National Assembly Chairman").
+    for t in toks:
+        if t.lower_ in _TITLE_WORDS or t.lower_ in ("assembly", "national", "speaker", "army"):
+            title_end = max(title_end, t.i)
+    words = [t for t in toks if t.i > title_end]
+    if len(words) < 2:
+        return None
+    name = " ".join(t.text for t in words)
+    title_toks = [t for t in toks if t.i <= title_end]
+    title = " ".join(t.text for t in title_toks) or None
+    person = Person(name=name, title=title, kind=_kind_of_title(title or "", load_gazetteer()))
+    actors = [a for t in tok.subtree for a in [_actor_at(view, t)] if a is not None and a.iso3]
+    person.iso3 = actors[0].iso3 if actors else None
+    return person
+
+
+def visits(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
+    """delegation_visit from "visit/trip/travel/arrive/depart" and from delegation nouns."""
+    word = trig.lower_
+    is_noun = trig.pos_ in ("NOUN", "PROPN")
+    if trig.dep_ == "compound":
+        return []
+    if word in ("leave", "leaves", "left", "leaving") and not any(
+        p == "for" for p, _ in prep_objects(trig, ("for",))
+    ):
+        return []
+    if word.startswith("head") and not any(prep_objects(trig, ("to", "for", "toward"))):
+        return []
+    if word in ("fly", "flies", "flew", "flown") and not any(prep_objects(trig, ("to", "into"))):
+        return []
+    leader: Person | None = None
+    group: Token | None = None  # the delegation or officials that travel
+    if is_noun:
+        leader = _leader(view, trig)
+        verb = governing_verb(trig)
+        if leader is None and verb is not None and trig.head.dep_ == "prep":
+            subj = subject_of(verb)
+            if subj is not None:
+                leader = _leader(view, subj)
+        dest_tokens = [trig] + ([trig.head] if trig.head.lower_ in ("presence",) else [])
+        destination = destination_of(view, dest_tokens, lex)
+        origin_np = trig
+    else:
+        subj = subject_of(trig)
+        if subj is not None and subj.lower_ in ("delegation", "delegations"):
+            return []  # the delegation noun builds this event
+        if subj is None:
+            return []
+        leader = _leader(view, subj)
+        group = subj
+        # Teams, tourists and storms travel too: only officials make a delegation visit.
+        if leader is None and subj.lower_ not in OFFICIALS and subj.i not in view.title_at:
+            return []
+        destination = destination_of(view, [trig], lex)
+        origin_np = subj
+    phase = _phase(word)
+    return _visit(view, sent, trig, lex, leader, origin_np, group, destination, phase)
+
+
+def delegations(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
+    """delegation_visit from a delegation noun and the verb it goes with."""
+    verb = governing_verb(trig)
+    leader = _leader(view, trig)
+    toks: list[Token] = [trig]
+    if verb is not None:
+        toks.append(verb)
+    destination = destination_of(view, toks, lex)
+    if verb is None:
+        return []
+    if destination is None and (
+        trig.dep_ == "poss" or (trig.dep_ == "pobj" and trig.head.lower_ == "of")
+    ):
+        return []  # "the objectives of the delegation" says nothing of a trip
+    # "North Korea sent delegations": the sender is the origin.
+    origin_np: Token = trig
+    if trig.dep_ in ("dobj", "obj"):
+        subj = subject_of(verb)
+        if subj is not None and not np_actors(view, trig):
+            origin_np = subj
+    phase = _phase(verb.lower_)
+    if verb.lower_ in ("is", "are", "was", "were"):
+        phase = "ongoing"
+    return _visit(view, sent, trig, lex, leader, origin_np, trig, destination, phase)
+
+
+def _phase(word: str) -> str | None:
+    if word.startswith(("depart", "left", "leav", "head", "fl")):
+        return "departed"
+    if word.startswith("arriv"):
+        return "arrived"
+    if word.endswith("ing"):
+        return "ongoing"
+    if word.endswith("ed") or word in ("met", "sent"):
+        return "completed"
+    return None
+
+
+def _visit(
+    view: DocView,
+    sent: Span,
+    trig: Token,
+    lex: Lexicon,
+    leader: Person | None,
+    origin_np: Token,
+    group: Token | None,
+    destination: Actor | None,
+    phase: str | None,
+) -> list[Found]:
+    origin = leader.iso3 if leader else None
+    confidence = 0.6
+    if origin is None:
+        origin = first_country(
+            [
+                a
+                for a in np_actors(view, origin_np)
+                if destination is None or a.iso3 != destination.iso3
+            ]
+        )
+    if group is not None and origin is None:
+        origin = first_country(np_actors(view, group))
+    kind_toks = _np_tokens(group if group is not None else trig)
+    if trig.lower_.startswith("delegation"):
+        kind_toks = _np_tokens(trig)
+    kind = _kind_from(view, kind_toks, lex)
+    if kind is None and leader is not None:
+        kind = leader.kind
+    fields: Fields = {
+        "origin": origin,
+        "destination": destination.iso3 if destination else None,
+        "place": destination.place if destination else None,
+        "leader": leader.name if leader else None,
+        "leader_title": leader.title if leader else None,
+        "delegation_kind": kind,
+        "phase": phase,
+    }
+    if destination is not None:
+        confidence += 0.15
+    if leader is not None:
+        confidence += 0.1
+    # A bare "the visit" with nobody named is too thin to report.
+    bare = leader is None and group is None and not trig.lower_.startswith("delegation")
+    if bare and not np_actors(view, trig):
+        return []
+    return [Found("delegation_visit", fields, sent, trig, confidence)]
+
+
+def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
+    """meeting from "met with", "held talks", "phone call", "summit between"."""
+    word = trig.lower_
+    is_noun = trig.pos_ in ("NOUN", "PROPN")
+    if trig.dep_ == "compound" and word not in ("phone", "telephone"):
+        return []
+    sent_words = {t.lower_ for t in sent}
+    phone = bool(sent_words & lex.words["phone_words"] - {"call"}) or word == "phoned"
+    video = bool(sent_words & lex.words["video_words"])
+    remote = ("call", "calls", "conversation", "conversations", "spoke", "speaks", "talked")
+    if word in remote and not (phone or video):
+        return []
+    if word == "meeting" and not is_noun and trig.pos_ != "VERB":
+        return []
+    parts: list[Actor] = []
+    verb = trig if not is_noun else governing_verb(trig)
+    for _, pobj in prep_objects(trig, ("between", "with", "among")):
+        parts.extend(np_actors(view, pobj))
+    for child in trig.children:
+        if child.dep_ in ("poss", "compound", "amod", "nmod"):
+            parts.extend(np_actors(view, child))
+    if is_noun and word not in lex.words["meeting_strong"]:
+        # "talks", "negotiations": a meeting only when held or when its sides are named.
+        held = verb is not None and verb.lower_ in lex.words["meeting_verbs"]
+        if not held and len([a for a in parts if a.person]) < 2:
+            return []
+    if verb is not None and (not is_noun or trig.dep_ in ("dobj", "obj", "pobj")):
+        subj = subject_of(verb)
+        if subj is not None:
+            parts = np_actors(view, subj) + parts
+        for _, pobj in prep_objects(verb, ("with",)):
+            parts.extend(np_actors(view, pobj))
+        if not is_noun:
+            # "Kim met Putin": the object is the other side.
+            for child in verb.children:
+                if child.dep_ in ("dobj", "obj"):
+                    parts.extend(np_actors(view, child))
+    people = _dedupe_actors([a for a in parts if a.person])
+    countries = sorted({a.iso3 for a in parts if a.iso3})
+    if len(people) < 2 and len(countries) < 2:
+        return []
+    place = None
+    where = [t for t in (trig, verb) if t is not None]
+    where += [o for t in list(where) for _, o in prep_objects(t, ("with",))]
+    place_actor = destination_of(view, where, lex)
+    if place_actor is not None:
+        place = place_actor.place
+    fmt = "video" if video else "phone" if phone else "in_person"
+    fields: Fields = {
+        "participants": [a.person for a in people],
+        "countries": countries,
+        "place": place,
+        "format": fmt,
+    }
+    found = [Found("meeting", fields, sent, trig, 0.6 + 0.1 * min(len(people), 3))]
+    # A foreign official meeting in the host's capital is on a visit there.
+    if place_actor is not None and place_actor.iso3 and fmt == "in_person" and not is_noun:
+        for actor in people:
+            person = view.people.get(actor.person or "")
+            if person is not None and person.iso3 and person.iso3 != place_actor.iso3:
+                found += _visit(view, sent, trig, lex, person, trig, None, place_actor, "ongoing")
+    return found
+
+
+def agreements(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
+    """agreement from "signed a treaty", "agreed to halt strikes", "a ceasefire between X and Y"."""
+    word = trig.lower_
+    is_noun = trig.pos_ in ("NOUN", "PROPN")
+    if is_noun and trig.dep_ == "compound":
+        return []
+    sent_words = {t.lower_ for t in sent}
+    parties: list[Actor] = []
+    status = None
+    if is_noun:
+        for _, pobj in prep_objects(trig, ("between", "with", "among")):
+            parties.extend(np_actors(view, pobj))
+        for child in trig.children:
+            if child.dep_ in ("compound", "amod", "poss", "nmod") and child.i < trig.i:
+                parties.extend(np_actors(view, child, conj=False))
+        verb = governing_verb(trig)
+        signed = any(
+            c.dep_ in ("acl", "amod") and c.lower_ in lex.words["sign_verbs"] for c in trig.children
+        )
+        governed = verb is not None and verb.lower_ in lex.words["sign_verbs"] and trig.dep_ in (
+            "dobj", "obj", "nsubjpass", "pobj",
+        )  # fmt: skip
+        explicit = len({a.iso3 for a in parties if a.iso3}) >= 2
+        if not (signed or governed or explicit):
+            return []
+        if governed and verb is not None:
+            status = "signed" if verb.lower_.startswith("sign") else "agreed"
+            subj = subject_of(verb)
+            if subj is not None:
+                parties = np_actors(view, subj) + parties
+        if signed:
+            status = "signed"
+    else:
+        if trig.dep_ in ("amod", "acl"):
+            return []  # "a pact signed in 2024": the noun builds it
+        subj = subject_of(trig)
+        if subj is not None:
+            parties.extend(np_actors(view, subj))
+        for _, pobj in prep_objects(trig, ("with",)):
+            parties.extend(np_actors(view, pobj))
+        has_object = any(c.dep_ in ("dobj", "obj", "xcomp", "prep", "ccomp") for c in trig.children)
+        if not has_object:
+            return []
+        kinds_here = set().union(*lex.agreement_kinds.values())
+        words_here = {t.lower_ for t in trig.subtree}
+        if word.startswith("agree") and not (words_here & kinds_here) and len(parties) < 2:
+            return []
+        status = "signed" if word.startswith("sign") or word in ("inked", "ink") else "agreed"
+    isos = {a.iso3 for a in parties if a.iso3}
+    if len(isos) < 2:
+        for actor in sentence_actors(view, sent, lex, trig):
+            if actor.iso3 and actor.iso3 not in isos:
+                parties.append(actor)
+                isos.add(actor.iso3)
+    if len(isos) < 2:
+        return []
+    subtree_words = {t.lower_ for t in trig.subtree} | ({word} if is_noun else set())
+    kind = "other"
+    for scope in (subtree_words, sent_words):
+        for name in ("ceasefire", "treaty", "memorandum", "deal"):
+            if scope & lex.agreement_kinds[name]:
+                kind = name
+                break
+        if kind != "other":
+            break
+    if "negotiat" in sent.text.lower() and status is None:
+        status = "negotiating"
+    if status is None and any(t.lower_ in ("proposed", "proposal") for t in sent):
+        status = "proposed"
+    fields: Fields = {
+        "parties": sorted(isos),
+        "agreement_kind": kind,
+        "name": _title_name(trig) if is_noun else None,
+        "status": status,
+    }
+    return [Found("agreement", fields, sent, trig, 0.65 if len(parties) >= 2 else 0.5)]
+
+
+def _title_name(trig: Token) -> str | None:
+    """A proper name in front of a noun ("the Treaty on Comprehensive Strategic Partnership")."""
+    left = [c for c in trig.lefts if c.dep_ in ("compound", "amod") and c.is_title]
+    if not left or not trig.is_title:
+        return None
+    return trig.doc[left[0].i : trig.i + 1].text
+
+
+def _items(view: DocView, toks: Iterable[Token]) -> list[str]:
+    out: list[str] = []
+    for tok in toks:
+        for t in tok.subtree:
+            item = view.item_at.get(t.i)
+            if item and item not in out:
+                out.append(item)
+    return out
+
+
+def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool) -> list[Found]:
+    """arms_transfer from "supplied arms to X", "received technology from Y", "relied on X for"."""
+    word = trig.lower_
+    is_noun = trig.pos_ in ("NOUN", "PROPN")
+    origin: str | None = None
+    destination: str | None = None
+    items: list[str] = []
+    confidence = 0.6
+    if is_noun:
+        if taking:
+            return []
+        items = _items(view, [c for c in trig.children if c.dep_ in ("compound", "prep", "amod")])
+        if trig.dep_ == "compound" and trig.head.lower_ in view.item_at.values():
+            return []
+        origin = first_country(
+            [
+                a
+                for c in trig.children
+                if c.dep_ in ("poss", "compound", "amod")
+                for a in np_actors(view, c)
+            ]
+            + [a for p, o in prep_objects(trig, ("from", "by")) for a in np_actors(view, o)]
+        )
+        dest_actor = destination_of(view, [trig], lex)
+        destination = dest_actor.iso3 if dest_actor else None
+        verb = governing_verb(trig)
+        if origin is None and verb is not None and trig.dep_ in ("dobj", "obj", "pobj"):
+            # "Washington approved the sale of jets to Israel": the approver sells.
+            subj = subject_of(verb)
+            if subj is not None:
+                origin = first_country(np_actors(view, subj))
+        if origin is None:
+            return []
+    else:
+        objects = [c for c in trig.children if c.dep_ in ("dobj", "obj", "nsubjpass", "attr")]
+        if word.startswith(("rel", "depend")):
+            sources = [o for p, o in prep_objects(trig, ("on", "upon"))]
+            items = _items(view, [o for p, o in prep_objects(trig, ("for",))])
+            subj = subject_of(trig)
+            destination = first_country(np_actors(view, subj)) if subj is not None else None
+            origin = first_country([a for s in sources for a in np_actors(view, s)])
+        else:
+            items = _items(view, [o for o in objects]) or _items(
+                view, [o for p, o in prep_objects(trig, ("with",))]
+            )
+            if not items:
+                return []
+            subj = subject_of(trig)
+            passive = any(c.dep_ == "nsubjpass" for c in trig.children)
+            agent = [o for p, o in prep_objects(trig, ("by",))]
+            subj_actor = None
+            if passive:
+                subj_actor = first_country([a for o in agent for a in np_actors(view, o)])
+            elif subj is not None:
+                subj_actor = first_country(np_actors(view, subj))
+            if taking:
+                destination = subj_actor
+                src = [o for p, o in prep_objects(trig, ("from",))]
+                for obj in objects:
+                    src += [o for p, o in prep_objects(obj, ("from",))]
+                origin = first_country([a for s in src for a in np_actors(view, s)])
+            else:
+                origin = subj_actor
+                dest_actor = destination_of(view, [trig, *objects], lex)
+                destination = dest_actor.iso3 if dest_actor else None
+                for child in trig.children:
+                    if child.dep_ in ("dative", "iobj") and destination is None:
+                        destination = first_country(np_actors(view, child))
+    if not items:
+        return []
+    # One side missing: the other actor of the sentence.
+    if origin is None or destination is None:
+        confidence -= 0.15
+        known = origin or destination
+        others = [a.iso3 for a in sentence_actors(view, sent, lex, trig) if a.iso3 != known]
+        if not others or known is None:
+            return []
+        if origin is None:
+            origin = others[0]
+        else:
+            destination = others[0]
+    if origin == destination:
+        return []
+    fields: Fields = {"origin": origin, "destination": destination, "items": items}
+    return [Found("arms_transfer", fields, sent, trig, confidence)]
+
+
+def _troop_noun(view: DocView, toks: Iterable[Token]) -> Token | None:
+    for tok in toks:
+        if tok.i in view.troop_at:
+            return tok
+        # "thousands of troops"
+        for _, pobj in prep_objects(tok, ("of",)):
+            if pobj.i in view.troop_at:
+                return pobj
+    return None
+
+
+def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
+    """troop_deployment from "sent 10,000 troops to X", "troops deployed in Y", "deployment of"."""
+    is_noun = trig.pos_ in ("NOUN", "PROPN")
+    word = trig.lower_
+    origin: str | None = None
+    destination: Actor | None = None
+    troops: Token | None = None
+    quantity_head: Token | None = None
+    confidence = 0.6
+    if is_noun:
+        if not word.startswith("deploy"):
+            return []
+        troops = _troop_noun(view, [o for p, o in prep_objects(trig, ("of",))])
+        compound = [c for c in trig.children if c.dep_ == "compound" and c.i in view.troop_at]
+        if troops is None and not compound:
+            return []
+        owners = [
+            a
+            for c in trig.children
+            if c.dep_ in ("poss", "amod", "compound")
+            for a in np_actors(view, c)
+        ]
+        if troops is not None:
+            owners += np_actors(view, troops, conj=False)
+        origin = first_country(owners)
+        if origin is None:
+            return []
+        destination = destination_of(view, [trig] + ([troops] if troops is not None else []), lex)
+        quantity_head = troops
+    else:
+        if trig.dep_ == "acl" and trig.head.i in view.troop_at:
+            troops = trig.head
+        else:
+            objects = [c for c in trig.children if c.dep_ in ("dobj", "obj", "nsubjpass")]
+            troops = _troop_noun(view, objects)
+            if troops is None:
+                subj = subject_of(trig)
+                # "North Korean troops deployed in October" parsed as an active clause.
+                if subj is not None and subj.i in view.troop_at and word.startswith("deploy"):
+                    troops = subj
+            if troops is None:
+                return []
+            if troops.dep_ == "pobj":
+                quantity_head = troops.head.head
+        if troops is None:
+            return []
+        if quantity_head is None:
+            quantity_head = troops
+        subj = subject_of(trig)
+        passive = troops.dep_ == "nsubjpass" or trig.dep_ == "acl"
+        if subj is not None and subj.i in view.troop_at:
+            passive = True
+        own = np_actors(view, troops, conj=False)
+        if passive or subj is None:
+            origin = first_country(own)
+            if origin is None:
+                agent = [o for p, o in prep_objects(trig, ("by",))]
+                origin = first_country([a for o in agent for a in np_actors(view, o)])
+        else:
+            origin = first_country(np_actors(view, subj)) or first_country(own)
+        if origin is None:
+            return []
+        destination = destination_of(view, [trig], lex)
+    dest = destination.iso3 if destination else None
+    if dest is None or dest == origin:
+        confidence -= 0.15
+        others = [a.iso3 for a in sentence_actors(view, sent, lex, trig) if a.iso3 != origin]
+        if not others:
+            return []
+        dest = others[0]
+    if dest == origin:
+        return []
+    qtext = ""
+    unit = None
+    if quantity_head is not None:
+        left = [t for t in quantity_head.subtree if t.i <= quantity_head.i]
+        qtext = " ".join(t.text for t in left)
+        for t in quantity_head.subtree:
+            if t.i in view.unit_at:
+                unit = view.unit_at[t.i]
+                break
+    lo, hi, additional = parse_quantity(qtext)
+    if lo is None and hi is None and quantity_head is not None:
+        confidence -= 0.05
+    fields: Fields = {
+        "origin": origin,
+        "destination": dest,
+        "troops_min": lo,
+        "troops_max": hi,
+        "unit": unit,
+        "additional": additional,
+        "phase": _phase(word) if not is_noun else None,
+    }
+    return [Found("troop_deployment", fields, sent, trig, confidence)]
+
+
+def tests(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
+    """weapons_test from "tested an ICBM", "test-fired missiles", "a series of missile tests"."""
+    word = trig.lower_
+    is_noun = trig.pos_ in ("NOUN", "PROPN")
+    weapon: str | None = None
+    country: str | None = None
+    if is_noun:
+        if not word.startswith("test") and word not in ("launch", "launches"):
+            return []
+        for child in trig.children:
+            if child.dep_ in ("compound", "amod", "nmod") or (
+                child.dep_ == "prep" and child.lower_ == "of"
+            ):
+                for t in child.subtree:
+                    weapon = weapon or view.weapon_at.get(t.i)
+        if weapon is None and trig.dep_ == "compound":
+            weapon = view.weapon_at.get(trig.head.i)
+        if weapon is None:
+            return []
+        owners = [
+            a for t in trig.subtree for a in ([_actor_at(view, t)] if _actor_at(view, t) else [])
+        ]
+        country = first_country([a for a in owners if a is not None])
+        if country is None:
+            verb = governing_verb(trig)
+            subj = subject_of(verb) if verb is not None else None
+            if subj is not None:
+                country = first_country(np_actors(view, subj))
+    else:
+        if trig.dep_ in ("amod", "compound"):
+            return []
+        objects = [c for c in trig.children if c.dep_ in ("dobj", "obj", "nsubjpass")]
+        for obj in objects:
+            for t in _np_tokens(obj):
+                weapon = weapon or view.weapon_at.get(t.i)
+        if weapon is None:
+            return []
+        test_word = word.startswith("test") or (
+            trig.i >= 2
+            and trig.doc[trig.i - 2].lower_ == "test"
+            and trig.doc[trig.i - 1].text == "-"
+        )
+        targets = [o for _, o in prep_objects(trig, TARGET_PREPS) if o.i not in view.date_at]
+        if not test_word and targets:
+            return []  # fired at a target: an attack, not a test
+        subj = subject_of(trig)
+        if subj is not None and subj.dep_ != "nsubjpass":
+            country = first_country(np_actors(view, subj))
+        if country is None:
+            agent = [o for p, o in prep_objects(trig, ("by",))]
+            country = first_country([a for o in agent for a in np_actors(view, o)])
+    if country is None:
+        return []
+    fields: Fields = {"country": country, "weapon": weapon}
+    return [Found("weapons_test", fields, sent, trig, 0.7)]
+
+
+def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
+    """military_exercise from "joint military exercises", "war games", "drills by X and Y"."""
+    if trig.pos_ not in ("NOUN", "PROPN") or trig.dep_ == "compound":
+        return []
+    left = [t for t in trig.subtree if t.i < trig.i]
+    words = {t.lower_ for t in left}
+    war_games = trig.lower_ in ("games", "war games", "wargames")
+    # "China's drills" is military enough; "diplomatic maneuvers" is not.
+    national = trig.lower_ in ("drills", "exercises") and any(t.i in view.country_at for t in left)
+    if not war_games and not words & lex.words["exercise_modifiers"] and not national:
+        return []
+    countries: list[Actor] = []
+    for tok in left:
+        actor = _actor_at(view, tok)
+        if actor is not None:
+            countries.append(actor)
+    for child in trig.children:
+        if child.dep_ in ("acl", "relcl"):
+            for _, pobj in prep_objects(child, ("by",)):
+                countries.extend(np_actors(view, pobj))
+    for _, pobj in prep_objects(trig, ("with", "between", "by", "involving")):
+        countries.extend(np_actors(view, pobj))
+    verb = governing_verb(trig)
+    if verb is not None and verb.lower_ in lex.words["exercise_verbs"] and trig.dep_ in (
+        "dobj", "obj", "pobj", "nsubjpass",
+    ):  # fmt: skip
+        subj = subject_of(verb)
+        if subj is not None:
+            countries = np_actors(view, subj) + countries
+        for _, pobj in prep_objects(verb, ("with",)):
+            countries.extend(np_actors(view, pobj))
+    isos: list[str] = []
+    for actor in countries:
+        if actor.iso3 and actor.iso3 not in isos:
+            isos.append(actor.iso3)
+    if not isos:
+        return []
+    name = None
+    head = trig
+    while head.i > 0 and trig.doc[head.i - 1].lower_ in lex.words["exercise_modifiers"]:
+        head = trig.doc[head.i - 1]
+    start = _name_start(head)
+    if start < head.i and not any(t.i in view.country_at for t in trig.doc[start : head.i]):
+        name = trig.doc[start : head.i].text
+    fields: Fields = {"countries": sorted(isos), "name": name}
+    return [Found("military_exercise", fields, sent, trig, 0.7)]
+
+
+def invitations(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
+    """invitation from "X invited Y to Z" and "extended an invitation for Y to attend Z"."""
+    is_noun = trig.pos_ in ("NOUN", "PROPN")
+    inviter: list[Actor] = []
+    invitee_tok: Token | None = None
+    scope: list[Token] = [trig]
+    if is_noun:
+        verb = governing_verb(trig)
+        for _, pobj in prep_objects(trig, ("for", "to")):
+            invitee_tok = invitee_tok or pobj
+        if verb is not None:
+            scope.append(verb)
+            subj = subject_of(verb)
+            if trig.dep_ == "nsubjpass":
+                for _, pobj in prep_objects(verb, ("to",)):
+                    invitee_tok = invitee_tok or pobj
+                # "Lavrov confirmed invitations were extended": the confirming side invites.
+                upper = governing_verb(verb) if verb.dep_ != "ROOT" else None
+                if upper is not None and (s := subject_of(upper)) is not None:
+                    inviter = np_actors(view, s)
+            elif subj is not None:
+                inviter = np_actors(view, subj)
+        inviter += [a for c in trig.children if c.dep_ == "poss" for a in np_actors(view, c)]
+    else:
+        subj = subject_of(trig)
+        if subj is not None:
+            inviter = np_actors(view, subj)
+        for child in trig.children:
+            if child.dep_ in ("dobj", "obj", "nsubjpass"):
+                invitee_tok = child
+    origin = first_country(inviter)
+    invitee = None
+    destination = None
+    if invitee_tok is not None:
+        invitee = " ".join(t.text for t in _np_tokens(invitee_tok) if not t.is_punct) or None
+        if invitee:
+            ordered = sorted(_np_tokens(invitee_tok), key=lambda t: t.i)
+            invitee = trig.doc[ordered[0].i : ordered[-1].i + 1].text
+            if ordered[0].lower_ in ("the", "a", "an"):
+                invitee = trig.doc[ordered[0].i + 1 : ordered[-1].i + 1].text or None
+        destination = first_country([a for a in np_actors(view, invitee_tok) if a.iso3 != origin])
+    if origin is None:
+        return []
+    if destination is None:
+        others = [a.iso3 for a in sentence_actors(view, sent, lex, trig) if a.iso3 != origin]
+        if not others:
+            return []
+        destination = others[0]
+    occasion = _occasion(trig, scope, lex)
+    fields: Fields = {
+        "origin": origin,
+        "destination": destination,
+        "invitee": invitee,
+        "occasion": occasion,
+    }
+    return [Found("invitation", fields, sent, trig, 0.65)]
+
+
+def _name_start(head: Token) -> int:
+    """Where the run of capitalised words before `head` starts ("Guardians of the Nile")."""
+    doc = head.doc
+    start = head.i
+    i = head.i - 1
+    while i >= 0:
+        tok = doc[i]
+        if tok.is_title and tok.pos_ in ("PROPN", "NOUN", "ADJ"):
+            start = i
+        elif (tok.text in ("-", "of") and i > 0 and doc[i - 1].is_title) or (
+            tok.text == "the" and i > 1 and doc[i - 1].text == "of" and doc[i - 2].is_title
+        ):
+            pass
+        else:
+            break
+        i -= 1
+    return start
+
+
+def _occasion(trig: Token, scope: list[Token], lex: Lexicon) -> str | None:
+    """A named occasion ("Victory Day") in the invitation's phrase."""
+    for tok in scope:
+        for t in tok.subtree:
+            if t.lower_ in lex.words["occasion_heads"]:
+                start = _name_start(t)
+                if start < t.i:
+                    end = t.i + 1 if t.is_title else t.i
+                    return t.doc[start:end].text
+    return None
+
+
+BUILDERS = {
+    "visit": visits,
+    "delegation": delegations,
+    "meet": meetings,
+    "agree": agreements,
+    "deploy": deployments,
+    "test": tests,
+    "exercise": exercises,
+    "invite": invitations,
+}
+
+
+# --- one article --------------------------------------------------------------------------
+
+
+def _found_in(view: DocView, lex: Lexicon) -> list[Found]:
+    """Every event candidate of one parsed text."""
+    found: list[Found] = []
+    for span in view.doc.spans.get(TRIGGER_KEY, []):
+        trig = span.root
+        sent = trig.sent
+        label = span.label_
+        try:
+            if label == "give":
+                found += transfers(view, sent, trig, lex, taking=False)
+            elif label == "take":
+                found += transfers(view, sent, trig, lex, taking=True)
+            else:
+                found += BUILDERS[label](view, sent, trig, lex)
+        except (KeyError, IndexError):  # a parse too odd to read is skipped, not fatal
+            log.debug("skipped trigger %r in %r", trig.text, sent.text, exc_info=True)
+    return found
+
+
+def _fill_destinations(found: list[Found], view: DocView, lex: Lexicon) -> list[Found]:
+    """Visits lacking a side: the same leader's destination elsewhere, else nearby countries."""
+    known = {
+        f.fields["leader"]: f.fields["destination"]
+        for f in found
+        if f.type == "delegation_visit" and f.fields["leader"] and f.fields["destination"]
+    }
+    out = []
+    for f in found:
+        if f.type == "delegation_visit" and f.fields["destination"] is None:
+            dest = known.get(f.fields["leader"])
+            if dest is None:
+                dest = _nearby_country(view, f, lex, exclude=f.fields["origin"])
+            if dest is None:
+                continue
+            f.fields["destination"] = dest
+            f.confidence -= 0.15
+        if f.type == "delegation_visit" and f.fields["origin"] is None:
+            origin = _nearby_country(view, f, lex, exclude=f.fields["destination"])
+            if origin is None:
+                continue
+            f.fields["origin"] = origin
+            f.confidence -= 0.15
+        if f.type == "delegation_visit" and f.fields["origin"] == f.fields["destination"]:
+            continue
+        out.append(f)
+    return out
+
+
+def _nearby_country(view: DocView, f: Found, lex: Lexicon, exclude: str | None) -> str | None:
+    """The nearest country in the sentence, else in the two sentences before it."""
+    for actor in sentence_actors(view, f.sent, lex, f.trigger):
+        if actor.iso3 and actor.iso3 != exclude:
+            return actor.iso3
+    start = f.sent.start
+    doc = view.doc
+    for _ in range(2):
+        if start == 0:
+            break
+        prev = doc[start - 1].sent
+        for actor in sentence_actors(view, prev, lex, prev.root):
+            if actor.iso3 and actor.iso3 != exclude:
+                return actor.iso3
+        start = prev.start
+    return None
+
+
+def _tidy(events: list[Event]) -> list[Event]:
+    """Merge what several sentences say of one event within an article."""
+    visits_ = [e for e in events if isinstance(e, DelegationVisit)]
+    led = [e for e in visits_ if e.leader]
+    quantified = [
+        e for e in events if isinstance(e, TroopDeployment) and (e.troops_min or e.troops_max)
+    ]
+    exercises_ = [e for e in events if isinstance(e, MilitaryExercise)]
+    out: list[Event] = []
+    for e in events:
+        if isinstance(e, DelegationVisit) and not e.leader:
+            # "economic and health delegations" sums up the led ones named elsewhere.
+            if any(
+                o.destination == e.destination
+                and (e.delegation_kind is None or e.delegation_kind == o.delegation_kind)
+                for o in led
+            ):
+                continue
+            if e.delegation_kind is None and any(
+                o is not e and o.destination == e.destination and o.origin == e.origin
+                for o in visits_
+            ):
+                continue
+        if (
+            isinstance(e, TroopDeployment)
+            and not (e.troops_min or e.troops_max)
+            and any(o.origin == e.origin and o.destination == e.destination for o in quantified)
+        ):
+            continue
+        if isinstance(e, MilitaryExercise) and any(
+            set(e.countries) < set(o.countries) for o in exercises_
+        ):
+            continue
+        out.append(e)
+    return out
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets of a sentence without the line breaks the tokenizer kept at its edges."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _to_events(
+    found: list[Found],
+    article: Article,
+    view: DocView,
+    lex: Lexicon,
+    caption: bool,
+    published: date | None,
+) -> list[Event]:
+    out: list[Event] = []
+    for f in found:
+        modality = modality_of(f.sent, f.trigger, lex)
+        future = modality == "planned"
+        codes = lex.codes.get(f.type, {})
+        start, end = _trimmed(view.doc.text, f.sent.start_char, f.sent.end_char)
+        sentence = view.doc.text[start:end]
+        cameo = codes.get("cameo")
+        if f.type == "meeting" and f.fields.get("format") == "phone":
+            cameo = "041"
+        if f.type == "agreement" and f.fields.get("agreement_kind") == "ceasefire":
+            cameo = "0861"
+        data = {
+            "type": f.type,
+            "article_id": article.article_id,
+            "occurred_on": date_of(view, f.sent, f.trigger, published, future),
+            "modality": modality,
+            "sentence": sentence,
+            "span": (start, end),
+            "confidence": round(max(0.05, min(0.95, f.confidence)), 2),
+            "cameo": cameo,
+            "plover": codes.get("plover"),
+            "caption": caption,
+            **f.fields,
+        }
+        out.append(cast(Event, EVENT_ADAPTER.validate_python(data).with_id()))
+    return out
+
+
+def events_from_docs(article: Article, body: Doc, captions: list[Doc]) -> list[Event]:
+    """The events of an article whose body and captions are already parsed by `load_nlp`'s nlp."""
+    gaz = load_gazetteer()
+    lex = _lexicon()
+    people = _collect_people([body, *captions], gaz)
+    published = article.published_at.date() if article.published_at else None
+    events: list[Event] = []
+    for doc, caption in [(body, False)] + [(c, True) for c in captions]:
+        view = _view(doc, people)
+        found = _fill_destinations(_found_in(view, lex), view, lex)
+        events += _to_events(found, article, view, lex, caption, published)
+    # One event per id: the first (body before captions, earlier before later) wins.
+    merged: dict[str, Event] = {}
+    for event in events:
+        first = merged.get(event.event_id)
+        if first is None:
+            merged[event.event_id] = event
+    return _tidy(list(merged.values()))
+
+
+def _texts(articles: list[Article]) -> Iterator[tuple[str, tuple[int, int]]]:
+    for i, article in enumerate(articles):
+        yield article.body, (i, -1)
+        for j, caption in enumerate(article.captions):
+            yield caption, (i, j)
+
+
+def extract_articles(
+    nlp: Language, articles: list[Article], batch_size: int = 16
+) -> list[list[Event]]:
+    """Events of each article, parsing all bodies and captions in one `nlp.pipe` pass.
+
+    Events from a caption have `caption=True` and their `sentence`/`span` refer to that
+    caption's text; all others refer to `article.body`.
+    """
+    bodies: dict[int, Doc] = {}
+    captions: dict[int, list[Doc]] = {i: [] for i in range(len(articles))}
+    for doc, (i, j) in nlp.pipe(_texts(articles), as_tuples=True, batch_size=batch_size):
+        if j < 0:
+            bodies[i] = doc
+        else:
+            captions[i].append(doc)
+    return [events_from_docs(a, bodies[i], captions[i]) for i, a in enumerate(articles)]
+
+
+def extract_article(nlp: Language, article: Article) -> list[Event]:
+    """Events of one article (see `extract_articles`)."""
+    return extract_articles(nlp, [article])[0]
+
+
+if __name__ == "__main__":
+    import sys
+    from pathlib import Path
+
+    from services.extract.pipeline import load_nlp
+    from services.ingest.parse import load_file, parse_document
+
+    logging.basicConfig(level=logging.WARNING)
+    nlp_ = load_nlp("en_core_web_sm")
+    parsed = [parse_document(load_file(Path(p))) for p in sys.argv[1:]]
+    for article_events in extract_articles(nlp_, parsed):
+        for ev in article_events:
+            print(ev.model_dump_json())  # noqa: T201 - this command prints events

@@ -1,0 +1,1 @@
+"""The ingest stage: raw documents in, clean Articles out."""

@@ -1,0 +1,346 @@
+"""What every worker shares: broker, consumer groups, reclaim, dead letters, metrics, readiness.
+
+A worker (services/<stage>/app.py) builds a `WorkerRuntime`, registers one batch handler per
+input stream with `consume`, and gets back a FastStream app. The runtime supplies what
+FastStream does not for Redis streams:
+
+- consumer groups created at id 0 before the subscribers start, so nothing published before
+  a worker's first start is skipped (FastStream would create them at `$`);
+- a second, reclaiming subscriber per stream (FastStream's `min_idle_time`, i.e. XAUTOCLAIM)
+  that takes over entries a dead or stuck consumer left pending, and dead-letters an entry
+  delivered more than `max_deliveries` times;
+- the dead-letter stream with a reason per entry, and its counter.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+import redis.asyncio as aioredis
+from faststream import FastStream
+from faststream.redis import RedisBroker, StreamSub
+from faststream.redis.annotations import RedisBatchStreamMessage, RedisStreamMessage
+from faststream.redis.prometheus import RedisPrometheusMiddleware
+from faststream.specification import AsyncAPI
+from prometheus_client import CollectorRegistry
+from pydantic import ValidationError
+from redis.exceptions import AuthenticationError, ResponseError
+
+from services import names
+from services.metrics import Metrics, MetricsServer, package_version
+from services.settings import Settings
+
+log = logging.getLogger(__name__)
+
+DEFAULT_URL = "redis://127.0.0.1:6379/0"
+LAG_REFRESH_SECONDS = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One stream entry handed to a stage's handler: its id and its decoded body."""
+
+    message_id: str
+    body: Any
+
+
+Handler = Callable[[list[Entry]], Awaitable[None]]
+
+
+def consumer_name() -> str:
+    """A consumer name unique to this process, so a restarted worker is a new consumer."""
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+class WorkerRuntime:
+    """Broker, Redis client, metrics and dead letters for one worker process of one stage."""
+
+    def __init__(self, stage: str, settings: Settings, *, port: int, description: str = "") -> None:
+        self.stage = stage
+        self.settings = settings
+        self.url = settings.redis_url_value() or DEFAULT_URL
+        self.registry = CollectorRegistry()
+        self.metrics = Metrics(self.registry, stage)
+        self.broker = RedisBroker(
+            self.url,
+            middlewares=[RedisPrometheusMiddleware(registry=self.registry, app_name=stage)],
+            graceful_timeout=30.0,
+            log_level=logging.DEBUG,
+        )
+        self.app = FastStream(
+            self.broker,
+            logger=logging.getLogger(f"eventwatch.{stage}"),
+            specification=AsyncAPI(
+                self.broker,
+                title=f"eventwatch {stage} worker",
+                version=package_version(),
+                description=description,
+            ),
+        )
+        self.outputs: dict[str, Any] = {}
+        self.redis: aioredis.Redis = aioredis.Redis.from_url(self.url, health_check_interval=10)
+        self.consumer = consumer_name()
+        self.http = MetricsServer(self.registry, settings.metrics_host, port, self.is_ready)
+        self.groups: list[tuple[str, str]] = []
+        self.extra_ready: Callable[[], bool] = lambda: True
+        self._redis_ok_at = 0.0
+        self._lag_task: asyncio.Task[None] | None = None
+        self.app.on_startup(self._startup)
+        self.app.after_startup(self._after_startup)
+        self.app.on_shutdown(self._shutdown)
+
+    # -- wiring -------------------------------------------------------------------------
+
+    def consume(self, stream: str, group: str, handler: Handler, *, title: str) -> None:
+        """Read `stream` in `group` in batches, plus a reclaiming reader for stuck entries."""
+        self.groups.append((stream, group))
+        settings = self.settings
+
+        @self.broker.subscriber(
+            stream=StreamSub(
+                stream,
+                group=group,
+                consumer=self.consumer,
+                batch=True,
+                max_records=settings.batch_size,
+                polling_interval=200,
+            ),
+            title=title,
+            parser=tolerant_parser,
+        )
+        async def on_batch(bodies: list[Any], msg: RedisBatchStreamMessage) -> None:
+            ids = [_text(i) for i in msg.raw_message["message_ids"]]
+            entries = [Entry(i, b) for i, b in zip(ids, bodies, strict=False)]
+            await handler(await self._drop_undecodable(stream, entries))
+
+        @self.broker.subscriber(
+            stream=StreamSub(
+                stream,
+                group=group,
+                consumer=self.consumer,
+                min_idle_time=settings.claim_idle_ms,
+                polling_interval=1000,
+            ),
+            title=f"{title} (reclaim)",
+            include_in_schema=False,
+            parser=tolerant_parser,
+        )
+        async def on_reclaimed(body: Any, msg: RedisStreamMessage) -> None:
+            message_id = _text(msg.raw_message["message_ids"][0])
+            delivered = await self._times_delivered(stream, group, message_id)
+            if delivered > settings.max_deliveries:
+                await self.dead_letter(
+                    "max_deliveries",
+                    body,
+                    error=f"delivered {delivered} times without success",
+                    stream=stream,
+                    message_id=message_id,
+                )
+                return
+            log.warning(
+                "reclaimed %s %s (delivery %d)", stream, message_id, delivered,
+                extra={"stage": self.stage, "message_id": message_id},
+            )  # fmt: skip
+            await handler(await self._drop_undecodable(stream, [Entry(message_id, body)]))
+
+    async def _drop_undecodable(self, stream: str, entries: list[Entry]) -> list[Entry]:
+        keep = []
+        for entry in entries:
+            if isinstance(entry.body, dict) and UNDECODABLE in entry.body:
+                await self.refuse(stream, entry, "undecodable", "entry is not valid UTF-8")
+            else:
+                keep.append(entry)
+        return keep
+
+    async def _times_delivered(self, stream: str, group: str, message_id: str) -> int:
+        rows = await self.redis.xpending_range(stream, group, message_id, message_id, 1)
+        return int(rows[0]["times_delivered"]) if rows else 1
+
+    # -- output -------------------------------------------------------------------------
+
+    def output(self, stream: str, schema: Any, *, title: str, description: str = "") -> None:
+        """Declare a stream this worker publishes to (trimmed to `stream_maxlen`) and its model."""
+        self.outputs[stream] = self.broker.publisher(
+            stream=StreamSub(stream, maxlen=self.settings.stream_maxlen),
+            schema=schema,
+            title=title,
+            description=description,
+        )
+
+    async def publish(self, stream: str, bodies: Sequence[dict[str, Any]]) -> None:
+        """Publish several bodies to a declared stream in one round trip (pipelined XADDs)."""
+        if not bodies:
+            return
+        publisher = self.outputs[stream]
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for body in bodies:
+                await publisher.publish(body, pipeline=pipe)
+            await pipe.execute()
+
+    async def refuse(self, stream: str, entry: Entry, reason: str, error: str = "") -> None:
+        """Dead-letter one input entry of `stream` (it is then acknowledged with its batch)."""
+        await self.dead_letter(
+            reason, entry.body, error=error, stream=stream, message_id=entry.message_id
+        )
+
+    async def dead_letter(
+        self,
+        reason: str,
+        payload: Any,
+        *,
+        error: str = "",
+        stream: str = "",
+        message_id: str = "",
+    ) -> None:
+        """Record a message that cannot be processed, with its reason, and count it."""
+        if isinstance(payload, bytes):
+            payload = payload.decode("utf-8", "backslashreplace")
+        raw = payload if isinstance(payload, str) else orjson.dumps(payload, default=str).decode()
+        fields = {
+            "stage": self.stage,
+            "reason": reason,
+            "error": error[:2000],
+            "stream": stream,
+            "message_id": message_id,
+            "payload": raw[: self.settings.max_document_bytes + 1024],
+            "at": datetime.now(UTC).isoformat(),
+        }
+        await self.redis.xadd(
+            names.DEAD_LETTER_STREAM, fields, maxlen=self.settings.stream_maxlen, approximate=True
+        )
+        self.metrics.dead_letters.labels(self.stage, reason).inc()
+        log.warning(
+            "dead-lettered %s from %s: %s %s", message_id or "-", stream or "-", reason, error,
+            extra={"stage": self.stage, "message_id": message_id},
+        )  # fmt: skip
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    def is_ready(self) -> bool:
+        """Ready when Redis answered recently and the stage's own check (model, rules) holds."""
+        recent = time.monotonic() - self._redis_ok_at < 3 * LAG_REFRESH_SECONDS
+        return recent and self.extra_ready()
+
+    async def _startup(self) -> None:
+        try:
+            await self.redis.ping()
+        except AuthenticationError as exc:
+            raise SystemExit(f"redis refused the credentials: {exc}") from None
+        except (OSError, aioredis.ConnectionError) as exc:
+            raise SystemExit(f"cannot reach redis: {exc}") from None
+        for stream, group in self.groups:
+            await ensure_group(self.redis, stream, group)
+        self._redis_ok_at = time.monotonic()
+        self.http.start()
+
+    async def _after_startup(self) -> None:
+        self._lag_task = asyncio.create_task(self._refresh_lag())
+
+    async def _shutdown(self) -> None:
+        if self._lag_task:
+            self._lag_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._lag_task
+        self.http.stop()
+        await self.redis.aclose()
+
+    async def _refresh_lag(self) -> None:
+        """Keep the lag and pending gauges current and re-create groups that vanished."""
+        while True:
+            try:
+                for stream, group in self.groups:
+                    lag, pending = await group_backlog(self.redis, stream, group)
+                    if lag is None:
+                        await ensure_group(self.redis, stream, group)
+                        continue
+                    self.metrics.lag.labels(stream, group).set(lag)
+                    self.metrics.pending.labels(stream, group).set(pending)
+                self._redis_ok_at = time.monotonic()
+                self.metrics.redis_up.set(1)
+            except (OSError, aioredis.RedisError) as exc:
+                self.metrics.redis_up.set(0)
+                log.warning("redis check failed: %s", exc)
+            await asyncio.sleep(LAG_REFRESH_SECONDS)
+
+
+async def ensure_group(redis: aioredis.Redis, stream: str, group: str) -> bool:
+    """Create `group` on `stream` at id 0 (whole history) unless it exists; True if created."""
+    try:
+        await redis.xgroup_create(stream, group, id="0", mkstream=True)
+    except ResponseError as exc:
+        if "BUSYGROUP" not in str(exc):
+            raise
+        return False
+    log.info("created consumer group %s on %s", group, stream)
+    return True
+
+
+async def group_backlog(redis: aioredis.Redis, stream: str, group: str) -> tuple[int | None, int]:
+    """(lag, pending) of a group: entries not yet delivered, and delivered but unacked.
+
+    Lag is None when the group does not exist. Redis 7 reports lag itself; on 6.2 (the
+    embedded server) it is counted from the group's last delivered id, capped at 100,000.
+    """
+    try:
+        groups = await redis.xinfo_groups(stream)
+    except ResponseError:
+        return None, 0
+    for info in groups:
+        if _text(info["name"]) != group:
+            continue
+        pending = int(info.get("pending") or 0)
+        lag = info.get("lag")
+        if lag is None:
+            last = _text(info["last-delivered-id"])
+            lag = len(await redis.xrange(stream, min=f"({last}", max="+", count=100_000))
+        return int(lag), pending
+    return None, 0
+
+
+UNDECODABLE = "__undecodable__"
+
+
+async def tolerant_parser(message: Any, original: Callable[[Any], Awaitable[Any]]) -> Any:
+    """FastStream's parser, but an entry it cannot decode (e.g. bytes that are not UTF-8)
+    becomes a body the handler dead-letters, instead of an exception that leaves the whole
+    batch pending forever."""
+    try:
+        return await original(message)
+    except Exception:  # whatever broke decoding, the fix is the same
+        data = message["data"]
+        entries = data if isinstance(data, list) else [data]
+        safe = [_decodable(entry) for entry in entries]
+        return await original({**message, "data": safe if isinstance(data, list) else safe[0]})
+
+
+def _decodable(entry: dict[bytes, bytes]) -> dict[bytes, bytes]:
+    try:
+        orjson.dumps({_text(k): _text(v) for k, v in entry.items()})
+        if b"__data__" in entry:
+            _text(entry[b"__data__"])
+        return entry
+    except (UnicodeDecodeError, TypeError, orjson.JSONEncodeError):
+        raw = {k.decode("utf-8", "backslashreplace"): v.decode("utf-8", "backslashreplace")
+               for k, v in entry.items()}  # fmt: skip
+        return {b"__data__": orjson.dumps({UNDECODABLE: raw})}
+
+
+def validation_reason(exc: ValidationError) -> str:
+    """The first pydantic error as `field.path: message`, short enough for a dead letter."""
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"]) or "body"
+    return f"{where}: {err['msg']} ({exc.error_count()} error(s))"
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value

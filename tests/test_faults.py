@@ -1,0 +1,314 @@
+"""Fault suite: real worker processes and a real Redis, broken on purpose.
+
+Nothing lost, nothing doubled: workers killed with SIGKILL mid-replay, Redis restarted,
+poison and malformed input, wrong credentials.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+import pytest
+import redis
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from services.alert.engine import backtest
+from services.alert.rules import load_rules
+
+from bench.corpus import generate
+from schemas.events import EVENT_ADAPTER
+from services import names
+from services.cli import STAGES, drained, stop_workers, wait_ready
+from services.embedded import EmbeddedRedis, free_port, redis_server_binary
+from services.settings import PROJECT_ROOT, Settings
+
+pytestmark = [pytest.mark.integration, pytest.mark.faults]
+DATA = b"__data__"
+
+
+def _settings(url: str) -> Settings:
+    return Settings(
+        redis_url=url, ingest_port=free_port(), extract_port=free_port(), alert_port=free_port()
+    )
+
+
+def _env(settings: Settings) -> dict[str, str]:
+    return {
+        **os.environ,
+        "EVENTWATCH_REDIS_URL": settings.redis_url_value() or "",
+        "EVENTWATCH_INGEST_PORT": str(settings.ingest_port),
+        "EVENTWATCH_EXTRACT_PORT": str(settings.extract_port),
+        "EVENTWATCH_ALERT_PORT": str(settings.alert_port),
+        # reclaim quickly so a killed consumer's entries move on within the test
+        "EVENTWATCH_CLAIM_IDLE_MS": "2000",
+        "EVENTWATCH_BATCH_SIZE": "8",
+        "EVENTWATCH_LOG_LEVEL": "WARNING",
+    }
+
+
+def _spawn(stage: str, settings: Settings) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "services.cli", "worker", stage], env=_env(settings)
+    )
+
+
+class Pipeline:
+    """Three worker processes whose members can be killed and restarted."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.procs = {stage: _spawn(stage, settings) for stage in STAGES}
+
+    def ready(self) -> None:
+        wait_ready(self.settings, list(self.procs.values()), timeout=120)
+
+    def kill(self, stage: str) -> None:
+        self.procs[stage].send_signal(signal.SIGKILL)
+        self.procs[stage].wait()
+
+    def restart(self, stage: str) -> None:
+        self.procs[stage] = _spawn(stage, self.settings)
+
+    def alive(self) -> bool:
+        return all(p.poll() is None for p in self.procs.values())
+
+    def stop(self) -> list[int | None]:
+        stop_workers(list(self.procs.values()))
+        return [p.returncode for p in self.procs.values()]
+
+
+@pytest.fixture
+def pipeline(redis_url: str) -> Iterator[Pipeline]:
+    p = Pipeline(_settings(redis_url))
+    try:
+        p.ready()
+        yield p
+    finally:
+        p.stop()
+
+
+def _publish(client: redis.Redis, docs: list[tuple[str, str]]) -> None:
+    pipe = client.pipeline(transaction=False)
+    for doc_id, content in docs:
+        body = {"doc_id": doc_id, "format": "text", "content": content}
+        pipe.xadd(names.RAW_STREAM, {DATA: orjson.dumps(body)})
+    pipe.execute()
+
+
+def _bodies(client: redis.Redis, stream: str) -> list[dict]:
+    from faststream.redis.parser import BinaryMessageFormatV1
+
+    return [
+        orjson.loads(BinaryMessageFormatV1.parse(fields[DATA])[0])
+        for _, fields in client.xrange(stream)
+    ]
+
+
+def _wait(check, timeout: float) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.25)
+
+
+def test_extract_worker_killed_repeatedly_loses_nothing_and_doubles_no_alert(
+    pipeline: Pipeline, redis_url: str
+) -> None:
+    client = redis.Redis.from_url(redis_url)
+    docs = [(d.doc_id, d.content) for d in generate(500, seed=11)]
+    _publish(client, docs)
+    rng = random.Random(5)
+    for _ in range(4):
+        time.sleep(rng.uniform(2.0, 6.0))
+        pipeline.kill("extract")
+        pipeline.restart("extract")
+    _wait(lambda: drained(client), timeout=900)
+
+    articles = _bodies(client, names.ARTICLES_STREAM)
+    events = _bodies(client, names.EVENTS_STREAM)
+    alerts = _bodies(client, names.ALERTS_STREAM)
+    assert len({a["article_id"] for a in articles}) == len(docs)
+    # every article's events are there, however often its batch was redelivered
+    from services.extract.extractor import extract_articles
+    from services.extract.pipeline import load_nlp
+
+    from schemas.documents import Article
+
+    nlp = load_nlp(Settings().spacy_model)
+    expected = {
+        e.event_id
+        for batch in extract_articles(nlp, [Article.model_validate(a) for a in articles])
+        for e in batch
+    }
+    assert {e["event_id"] for e in events} == expected
+    # every alert once: the stream holds exactly what the rules give over the events, no repeats
+    ids = Counter(a["alert_id"] for a in alerts)
+    assert ids and max(ids.values()) == 1
+    wanted = asyncio.run(
+        backtest(
+            load_rules(PROJECT_ROOT / "rules" / "default.yaml"),
+            [EVENT_ADAPTER.validate_python(e) for e in events],
+        )
+    )
+    assert set(ids) == {a.alert_id for a in wanted}
+    assert client.xlen(names.DEAD_LETTER_STREAM) == 0
+
+
+def test_redis_restart_mid_replay_loses_no_acknowledged_work(tmp_path: Path) -> None:
+    port = free_port()
+    binary = redis_server_binary(prefer_system=True)
+    server = EmbeddedRedis(tmp_path / "redis", port=port, binary=binary).start()
+    p = Pipeline(_settings(server.url))
+    try:
+        p.ready()
+        client = redis.Redis.from_url(server.url)
+        docs = [(d.doc_id, d.content) for d in generate(120, seed=3)]
+        _publish(client, docs)
+        time.sleep(3)
+        server.stop()  # SIGTERM: Redis flushes its AOF
+        time.sleep(2)
+        server = EmbeddedRedis(tmp_path / "redis", port=port, binary=binary).start()
+        client = redis.Redis.from_url(server.url)
+        assert client.xlen(names.RAW_STREAM) == len(docs)
+        _wait(lambda: drained(client), timeout=600)
+        assert p.alive(), "workers must survive a Redis restart on their own"
+        articles = {a["article_id"] for a in _bodies(client, names.ARTICLES_STREAM)}
+        assert articles == {doc_id for doc_id, _ in docs}
+        events_by_article = {e["article_id"] for e in _bodies(client, names.EVENTS_STREAM)}
+        assert len(events_by_article) > len(docs) * 0.9
+    finally:
+        p.stop()
+        server.stop()
+
+
+@settings(max_examples=1, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(
+    docs=st.lists(
+        st.one_of(
+            st.binary(max_size=300),
+            st.text(max_size=300).map(str.encode),
+            st.dictionaries(st.text(max_size=10), st.text(max_size=20)).map(orjson.dumps),
+            st.fixed_dictionaries(
+                {"doc_id": st.text(max_size=20), "content": st.text(max_size=200)}
+            ).map(orjson.dumps),
+            st.fixed_dictionaries(
+                {
+                    "doc_id": st.just("j"),
+                    "format": st.just("json"),
+                    "content": st.text(max_size=200),
+                }
+            ).map(orjson.dumps),
+            st.fixed_dictionaries(
+                {
+                    "doc_id": st.just("h"),
+                    "format": st.just("html"),
+                    "content": st.text(max_size=200),
+                }
+            ).map(orjson.dumps),
+        ),
+        min_size=2000,
+        max_size=2000,
+    )
+)
+def test_thousands_of_bad_documents_are_all_accounted_for(docs: list[bytes]) -> None:
+    server = EmbeddedRedis(Path(os.environ.get("TMPDIR", "/tmp")) / f"ew-bad-{os.getpid()}")
+    server.start()
+    p = Pipeline(_settings(server.url))
+    try:
+        p.ready()
+        client = redis.Redis.from_url(server.url)
+        client.flushall()
+        import redis.asyncio as aioredis
+
+        from services.runtime import ensure_group
+
+        async def groups() -> None:
+            c = aioredis.Redis.from_url(server.url)
+            for stream, group in (
+                (names.RAW_STREAM, names.INGEST_GROUP),
+                (names.ARTICLES_STREAM, names.EXTRACT_GROUP),
+                (names.EVENTS_STREAM, names.ALERT_GROUP),
+            ):
+                await ensure_group(c, stream, group)
+            await c.aclose()
+
+        asyncio.run(groups())
+        pipe = client.pipeline(transaction=False)
+        for raw in docs:
+            pipe.xadd(names.RAW_STREAM, {DATA: raw})
+        # malformed entries: no data field at all, or odd fields
+        pipe.xadd(names.RAW_STREAM, {"foo": "bar"})
+        pipe.xadd(names.ARTICLES_STREAM, {DATA: b"\xff\xfe"})
+        pipe.xadd(names.EVENTS_STREAM, {DATA: b"[1, 2, 3]"})
+        pipe.execute()
+        _wait(lambda: drained(client), timeout=600)
+        assert p.alive(), "no worker may die on bad input"
+        raw_total = len(docs) + 1
+        ingest_letters = sum(
+            1 for _, f in client.xrange(names.DEAD_LETTER_STREAM) if f[b"stage"] == b"ingest"
+        )
+        articles = client.xlen(names.ARTICLES_STREAM)
+        duplicates = _metric(p.settings.ingest_port, "eventwatch_duplicates_total")
+        assert ingest_letters + articles + duplicates == raw_total
+        stages = Counter(f[b"stage"] for _, f in client.xrange(names.DEAD_LETTER_STREAM))
+        assert stages[b"extract"] >= 1 and stages[b"alert"] >= 1
+    finally:
+        p.stop()
+        server.stop()
+
+
+def _metric(port: int, name: str) -> int:
+    import httpx
+
+    text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+    return int(
+        sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(name))
+    )
+
+
+def test_wrong_redis_password_gives_a_clear_error_and_nonzero_exit(tmp_path: Path) -> None:
+    port = free_port()
+    proc = subprocess.Popen(
+        [redis_server_binary(prefer_system=True), "--port", str(port), "--bind", "127.0.0.1",
+         "--requirepass", "right-secret", "--save", "", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        _wait(lambda: _pingable(port), timeout=10)
+        env = {**os.environ, "EVENTWATCH_REDIS_URL": f"redis://:wrong-secret@127.0.0.1:{port}/0",
+               "EVENTWATCH_INGEST_PORT": str(free_port())}  # fmt: skip
+        result = subprocess.run(
+            [sys.executable, "-m", "services.cli", "worker", "ingest"],
+            env=env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert result.returncode != 0
+        assert "credentials" in result.stderr or "password" in result.stderr.lower()
+        assert "wrong-secret" not in result.stderr, "secrets are never logged"
+        result = subprocess.run(
+            [sys.executable, "-m", "services.cli", "replay", str(PROJECT_ROOT / "seeds")],
+            env=env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert result.returncode == 2 and "credentials" in result.stderr
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def _pingable(port: int) -> bool:
+    try:
+        redis.Redis(port=port).ping()
+    except redis.AuthenticationError:
+        return True
+    except redis.ConnectionError:
+        return False
+    return True

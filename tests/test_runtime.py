@@ -1,0 +1,135 @@
+"""The shared worker runtime against a real Redis: groups, batches, dead letters, reclaim."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import orjson
+import pytest
+import redis.asyncio as aioredis
+
+from services import names
+from services.runtime import Entry, WorkerRuntime, ensure_group, group_backlog
+from services.settings import Settings
+
+STREAM = f"{names.PREFIX}:test:input"
+GROUP = "testers"
+
+
+def _settings(redis_url: str, **extra: Any) -> Settings:
+    values: dict[str, Any] = {"batch_size": 8, "claim_idle_ms": 1000, "max_deliveries": 2}
+    return Settings(redis_url=redis_url, **{**values, **extra})
+
+
+async def _wait_for(check: Callable[[], Awaitable[bool]], timeout: float = 15.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.1)
+
+
+async def test_group_created_at_zero_sees_earlier_entries(aredis: aioredis.Redis) -> None:
+    await aredis.xadd(STREAM, {"__data__": b"{}"})
+    assert await ensure_group(aredis, STREAM, GROUP) is True
+    assert await ensure_group(aredis, STREAM, GROUP) is False
+    lag, pending = await group_backlog(aredis, STREAM, GROUP)
+    assert (lag, pending) == (1, 0)
+    assert (await group_backlog(aredis, STREAM, "nobody"))[0] is None
+
+
+async def test_backlog_published_before_start_is_consumed_and_acked(
+    redis_url: str, aredis: aioredis.Redis
+) -> None:
+    for i in range(20):
+        await aredis.xadd(STREAM, {"__data__": orjson.dumps({"n": i})})
+    seen: list[int] = []
+
+    async def handler(entries: list[Entry]) -> None:
+        seen.extend(e.body["n"] for e in entries)
+
+    rt = WorkerRuntime("test", _settings(redis_url), port=0)
+    rt.consume(STREAM, GROUP, handler, title="test")
+    await rt.app.start()
+    try:
+        await _wait_for(lambda: _async(len(seen) == 20))
+        await _wait_for(lambda: _pending_is(aredis, 0))
+    finally:
+        await rt.app.stop()
+    assert sorted(seen) == list(range(20))
+
+
+async def test_poison_message_is_dead_lettered_after_max_deliveries_while_others_flow(
+    redis_url: str, aredis: aioredis.Redis
+) -> None:
+    good: list[int] = []
+
+    async def handler(entries: list[Entry]) -> None:
+        for entry in entries:
+            if entry.body.get("poison"):
+                raise RuntimeError("handler fails on this message every time")
+        good.extend(e.body["n"] for e in entries)
+
+    rt = WorkerRuntime("test", _settings(redis_url, batch_size=1), port=0)
+    rt.consume(STREAM, GROUP, handler, title="test")
+    await rt.app.start()
+    try:
+        await aredis.xadd(STREAM, {"__data__": orjson.dumps({"poison": True})})
+        for i in range(5):
+            await aredis.xadd(STREAM, {"__data__": orjson.dumps({"n": i})})
+        await _wait_for(lambda: _async(len(good) == 5))
+        await _wait_for(lambda: _xlen_is(aredis, names.DEAD_LETTER_STREAM, 1), timeout=30)
+        await _wait_for(lambda: _pending_is(aredis, 0))
+    finally:
+        await rt.app.stop()
+    [(_, fields)] = await aredis.xrange(names.DEAD_LETTER_STREAM)
+    assert fields[b"reason"] == b"max_deliveries"
+    assert fields[b"stage"] == b"test"
+    assert orjson.loads(fields[b"payload"]) == {"poison": True}
+    assert rt.metrics.dead_letters.labels("test", "max_deliveries")._value.get() == 1
+
+
+async def _async(value: bool) -> bool:
+    return value
+
+
+async def _pending_is(client: aioredis.Redis, n: int) -> bool:
+    _, pending = await group_backlog(client, STREAM, GROUP)
+    return pending == n
+
+
+async def _xlen_is(client: aioredis.Redis, stream: str, n: int) -> bool:
+    return int(await client.xlen(stream)) == n
+
+
+@pytest.fixture(autouse=True)
+def _quiet_faststream_logs() -> None:
+    import logging
+
+    logging.getLogger("faststream").setLevel(logging.WARNING)
+
+
+async def test_undecodable_entries_are_dead_lettered_and_the_batch_goes_on(
+    redis_url: str, aredis: aioredis.Redis
+) -> None:
+    seen: list[Any] = []
+
+    async def handler(entries: list[Entry]) -> None:
+        seen.extend(e.body for e in entries)
+
+    rt = WorkerRuntime("test", _settings(redis_url), port=0)
+    rt.consume(STREAM, GROUP, handler, title="test")
+    await rt.app.start()
+    try:
+        await aredis.xadd(STREAM, {"__data__": b"\xff\xfe not utf-8"})
+        await aredis.xadd(STREAM, {b"\xff": b"\xfe"})
+        await aredis.xadd(STREAM, {"__data__": orjson.dumps({"n": 1})})
+        await _wait_for(lambda: _xlen_is(aredis, names.DEAD_LETTER_STREAM, 2))
+        await _wait_for(lambda: _pending_is(aredis, 0))
+    finally:
+        await rt.app.stop()
+    assert {"n": 1} in seen
+    reasons = {f[b"reason"] for _, f in await aredis.xrange(names.DEAD_LETTER_STREAM)}
+    assert reasons == {b"undecodable"}
