@@ -251,18 +251,32 @@ class WorkerRuntime:
             self._lag_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._lag_task
+        # Subscribers still run here (on_shutdown precedes broker.stop()), unless one stopped
+        # itself: FastStream does that on a terminal error such as NOGROUP (the stream was
+        # deleted or Redis lost its data) and then exits the app, leaving re-creation to a
+        # restart. Exit non-zero so the supervisor (compose `restart:`) restarts this worker;
+        # startup re-creates the groups at id 0, so nothing still in the stream is skipped.
+        stopped = sorted(
+            f"{sub.stream_sub.group}@{sub.stream_sub.name}"
+            for sub in self.broker.subscribers
+            if not sub.running and getattr(sub, "stream_sub", None)
+        )
         self.http.stop()
         await self.redis.aclose()
+        if stopped:
+            raise SystemExit(
+                f"reader(s) {', '.join(stopped)} stopped on a terminal error (a consumer group "
+                "vanished?); exiting so a restart re-creates the groups"
+            )
 
     async def _refresh_lag(self) -> None:
-        """Keep the lag and pending gauges current and re-create groups that vanished."""
+        """Keep the lag and pending gauges and the Redis liveness gauge current."""
         while True:
             try:
                 for stream, group in self.groups:
                     lag, pending = await group_backlog(self.redis, stream, group)
                     if lag is None:
-                        await ensure_group(self.redis, stream, group)
-                        continue
+                        continue  # the reader stops on NOGROUP; a restart re-creates the group
                     self.metrics.lag.labels(stream, group).set(lag)
                     self.metrics.pending.labels(stream, group).set(pending)
                 self._redis_ok_at = time.monotonic()

@@ -9,9 +9,11 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -20,7 +22,7 @@ from pathlib import Path
 import orjson
 import pytest
 import redis
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from services.alert.engine import backtest
 from services.alert.rules import load_rules
@@ -191,7 +193,14 @@ def test_redis_restart_mid_replay_loses_no_acknowledged_work(tmp_path: Path) -> 
         server.stop()
 
 
-@settings(max_examples=1, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+# one big example, not shrunk: each run starts three workers, and a failure should say why at once
+@settings(
+    max_examples=1,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+    phases=[Phase.generate],
+)
 @given(
     docs=st.lists(
         st.one_of(
@@ -221,28 +230,13 @@ def test_redis_restart_mid_replay_loses_no_acknowledged_work(tmp_path: Path) -> 
     )
 )
 def test_thousands_of_bad_documents_are_all_accounted_for(docs: list[bytes]) -> None:
-    server = EmbeddedRedis(Path(os.environ.get("TMPDIR", "/tmp")) / f"ew-bad-{os.getpid()}")
+    data = Path(tempfile.mkdtemp(prefix="ew-bad-"))
+    server = EmbeddedRedis(data / "redis")
     server.start()
     p = Pipeline(_settings(server.url))
     try:
         p.ready()
         client = redis.Redis.from_url(server.url)
-        client.flushall()
-        import redis.asyncio as aioredis
-
-        from services.runtime import ensure_group
-
-        async def groups() -> None:
-            c = aioredis.Redis.from_url(server.url)
-            for stream, group in (
-                (names.RAW_STREAM, names.INGEST_GROUP),
-                (names.ARTICLES_STREAM, names.EXTRACT_GROUP),
-                (names.EVENTS_STREAM, names.ALERT_GROUP),
-            ):
-                await ensure_group(c, stream, group)
-            await c.aclose()
-
-        asyncio.run(groups())
         pipe = client.pipeline(transaction=False)
         for raw in docs:
             pipe.xadd(names.RAW_STREAM, {DATA: raw})
@@ -257,7 +251,7 @@ def test_thousands_of_bad_documents_are_all_accounted_for(docs: list[bytes]) -> 
         ingest_letters = sum(
             1 for _, f in client.xrange(names.DEAD_LETTER_STREAM) if f[b"stage"] == b"ingest"
         )
-        articles = client.xlen(names.ARTICLES_STREAM)
+        articles = client.xlen(names.ARTICLES_STREAM) - 1  # less the bad entry put there above
         duplicates = _metric(p.settings.ingest_port, "eventwatch_duplicates_total")
         assert ingest_letters + articles + duplicates == raw_total
         stages = Counter(f[b"stage"] for _, f in client.xrange(names.DEAD_LETTER_STREAM))
@@ -265,6 +259,43 @@ def test_thousands_of_bad_documents_are_all_accounted_for(docs: list[bytes]) -> 
     finally:
         p.stop()
         server.stop()
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def test_a_vanished_consumer_group_stops_the_worker_loudly_and_a_restart_recovers(
+    redis_url: str,
+) -> None:
+    """FastStream stops a reader on NOGROUP; the worker must exit non-zero and say why, and
+    the restarted worker re-creates the group at 0 and reads what is in the stream."""
+    settings = _settings(redis_url)
+    env = _env(settings)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "services.cli", "worker", "ingest"],
+        env=env, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        _wait(lambda: _ready(settings.ingest_port), timeout=60)
+        client = redis.Redis.from_url(redis_url)
+        client.delete(names.RAW_STREAM)  # the group goes with the stream
+        _, stderr = proc.communicate(timeout=60)
+        assert proc.returncode not in (0, None)
+        assert "re-creates the groups" in stderr and names.INGEST_GROUP in stderr
+        # a producer adds to the (new) stream before the worker is back: it must not be skipped
+        _publish(client, [("after-flush", "Pyongyang, March 3 (Wire) -- A delegation left.")])
+        proc = subprocess.Popen([sys.executable, "-m", "services.cli", "worker", "ingest"], env=env)
+        _wait(lambda: client.xlen(names.ARTICLES_STREAM) == 1, timeout=60)
+        assert proc.poll() is None
+    finally:
+        stop_workers([proc])
+
+
+def _ready(port: int) -> bool:
+    import httpx
+
+    try:
+        return httpx.get(f"http://127.0.0.1:{port}/ready", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 def _metric(port: int, name: str) -> int:
