@@ -18,7 +18,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import httpx
 import orjson
@@ -201,6 +201,15 @@ def subscribe(
         pass
 
 
+Entries = list[tuple[bytes, dict[bytes, bytes]]]
+
+
+def entries(client: redis.Redis, stream: str, *, newest_first: bool = False, **kw: Any) -> Entries:
+    """Stream entries as redis-py returns them to a bytes client (ids and fields as bytes)."""
+    rows = client.xrevrange(stream, **kw) if newest_first else client.xrange(stream, **kw)
+    return cast(Entries, rows or [])
+
+
 def _stream_bodies(
     client: redis.Redis, stream: str, count: int | None = None
 ) -> list[dict[str, Any]]:
@@ -208,7 +217,7 @@ def _stream_bodies(
     from faststream.redis.parser import BinaryMessageFormatV1
 
     bodies = []
-    for _, fields in client.xrange(stream, count=count):
+    for _, fields in entries(client, stream, count=count):
         data, _headers = BinaryMessageFormatV1.parse(fields[DATA_FIELD.encode()])
         bodies.append(orjson.loads(data))
     return bodies
@@ -241,7 +250,9 @@ def dlq_list(limit: int = 50) -> None:
         err.print("[red]set EVENTWATCH_REDIS_URL[/]")
         raise typer.Exit(2)
     table = Table("id", "stage", "reason", "error", "payload")
-    for entry_id, fields in _client(url).xrevrange(names.DEAD_LETTER_STREAM, count=limit):
+    for entry_id, fields in entries(
+        _client(url), names.DEAD_LETTER_STREAM, newest_first=True, count=limit
+    ):
         f = {k.decode(): v.decode("utf-8", "replace") for k, v in fields.items()}
         table.add_row(
             entry_id.decode(), f["stage"], f["reason"], f["error"][:60], f["payload"][:60]
@@ -263,7 +274,7 @@ def dlq_replay(
         raise typer.Exit(2)
     client = _client(url)
     moved = 0
-    for entry_id, fields in client.xrange(names.DEAD_LETTER_STREAM):
+    for entry_id, fields in entries(client, names.DEAD_LETTER_STREAM):
         if entry_ids and entry_id.decode() not in entry_ids:
             continue
         stream = fields.get(b"stream", b"").decode()
@@ -310,7 +321,7 @@ def rules_backtest(
     events = []
     from faststream.redis.parser import BinaryMessageFormatV1
 
-    for _, fields in client.xrange(names.EVENTS_STREAM, min=since):
+    for _, fields in entries(client, names.EVENTS_STREAM, min=since):
         data, _headers = BinaryMessageFormatV1.parse(fields[DATA_FIELD.encode()])
         events.append(EVENT_ADAPTER.validate_json(data))
     for alert in asyncio.run(backtest(load_rules(rules_file), events)):
@@ -336,8 +347,10 @@ def worker(stage: Annotated[str, typer.Argument(help="ingest, extract or alert")
             raise typer.Exit(2) from None
 
 
-def start_workers(url: str, settings: Settings) -> list[subprocess.Popen[bytes]]:
-    """Start the three workers as separate processes against `url`."""
+def start_workers(
+    url: str, settings: Settings, stages: tuple[str, ...] = STAGES
+) -> list[subprocess.Popen[bytes]]:
+    """Start workers (by default the three) as separate processes against `url`."""
     env = {
         # the workers' own INFO lines would bury the alerts printed here
         "EVENTWATCH_LOG_LEVEL": "WARNING",
@@ -350,8 +363,25 @@ def start_workers(url: str, settings: Settings) -> list[subprocess.Popen[bytes]]
     }
     return [
         subprocess.Popen([sys.executable, "-m", "services.cli", "worker", stage], env=env)
-        for stage in STAGES
+        for stage in stages
     ]
+
+
+MAX_RESTARTS = 5
+
+
+def restart_exited(
+    url: str, settings: Settings, procs: list[subprocess.Popen[bytes]], restarts: Counter[str]
+) -> None:
+    """Restart any worker that exited, as compose's `restart:` does; give up after a few."""
+    for i, (proc, stage) in enumerate(zip(procs, STAGES, strict=True)):
+        if proc.poll() is None:
+            continue
+        restarts[stage] += 1
+        if restarts[stage] > MAX_RESTARTS:
+            raise RuntimeError(f"the {stage} worker keeps exiting ({proc.returncode}); see its log")
+        err.print(f"[yellow]{stage} worker exited with {proc.returncode}; restarting it[/]")
+        procs[i] = start_workers(url, settings, (stage,))[0]
 
 
 def wait_ready(settings: Settings, procs: list[subprocess.Popen[bytes]], timeout: float) -> None:
@@ -443,14 +473,14 @@ def run(
             out.print(f"replayed {sent} documents; waiting for alerts…")
             deadline = time.monotonic() + timeout
             quiet_since: float | None = None
+            restarts: Counter[str] = Counter()
             while True:
                 message = pubsub.get_message(timeout=0.2)
                 if message:
                     _print_alert(orjson.loads(message["data"]))
                     quiet_since = None
                     continue
-                if any(p.poll() is not None for p in procs):
-                    raise RuntimeError("a worker exited; see its log above")
+                restart_exited(url, settings, procs, restarts)
                 if not once:
                     continue
                 if drained(client):

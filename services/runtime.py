@@ -31,6 +31,7 @@ from faststream import FastStream
 from faststream.redis import RedisBroker, StreamSub
 from faststream.redis.annotations import RedisBatchStreamMessage, RedisStreamMessage
 from faststream.redis.prometheus import RedisPrometheusMiddleware
+from faststream.redis.subscriber.usecases.stream_subscriber import _StreamHandlerMixin
 from faststream.specification import AsyncAPI
 from prometheus_client import CollectorRegistry
 from pydantic import ValidationError
@@ -206,7 +207,7 @@ class WorkerRuntime:
         if isinstance(payload, bytes):
             payload = payload.decode("utf-8", "backslashreplace")
         raw = payload if isinstance(payload, str) else orjson.dumps(payload, default=str).decode()
-        fields = {
+        fields: dict[Any, Any] = {
             "stage": self.stage,
             "reason": reason,
             "error": error[:2000],
@@ -259,7 +260,7 @@ class WorkerRuntime:
         stopped = sorted(
             f"{sub.stream_sub.group}@{sub.stream_sub.name}"
             for sub in self.broker.subscribers
-            if not sub.running and getattr(sub, "stream_sub", None)
+            if not sub.running and isinstance(sub, _StreamHandlerMixin)
         )
         self.http.stop()
         await self.redis.aclose()
@@ -316,7 +317,7 @@ async def group_backlog(redis: aioredis.Redis, stream: str, group: str) -> tuple
         lag = info.get("lag")
         if lag is None:
             last = _text(info["last-delivered-id"])
-            lag = len(await redis.xrange(stream, min=f"({last}", max="+", count=100_000))
+            lag = len(await redis.xrange(stream, min=f"({last}", max="+", count=100_000) or [])
         return int(lag), pending
     return None, 0
 

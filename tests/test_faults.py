@@ -24,12 +24,12 @@ import pytest
 import redis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from services.alert.engine import backtest
-from services.alert.rules import load_rules
 
 from bench.corpus import generate
 from schemas.events import EVENT_ADAPTER
 from services import names
+from services.alert.engine import backtest
+from services.alert.rules import load_rules
 from services.cli import STAGES, drained, stop_workers, wait_ready
 from services.embedded import EmbeddedRedis, free_port, redis_server_binary
 from services.settings import PROJECT_ROOT, Settings
@@ -123,6 +123,7 @@ def _wait(check, timeout: float) -> None:  # type: ignore[no-untyped-def]
         time.sleep(0.25)
 
 
+@pytest.mark.timeout(1200)  # 500 articles through the workers, then re-extracted here to compare
 def test_extract_worker_killed_repeatedly_loses_nothing_and_doubles_no_alert(
     pipeline: Pipeline, redis_url: str
 ) -> None:
@@ -141,10 +142,9 @@ def test_extract_worker_killed_repeatedly_loses_nothing_and_doubles_no_alert(
     alerts = _bodies(client, names.ALERTS_STREAM)
     assert len({a["article_id"] for a in articles}) == len(docs)
     # every article's events are there, however often its batch was redelivered
+    from schemas.documents import Article
     from services.extract.extractor import extract_articles
     from services.extract.pipeline import load_nlp
-
-    from schemas.documents import Article
 
     nlp = load_nlp(Settings().spacy_model)
     expected = {
