@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import httpx
 import orjson
 import psutil
 import redis
@@ -44,35 +45,42 @@ console = Console()
 def _spawn(
     stages: list[str], settings: Settings, extra: dict[str, str] | None = None
 ) -> list[subprocess.Popen[bytes]]:
-    procs = []
+    """Start workers, each on its own metrics port, and wait until every one answers /ready."""
+    procs, ports = [], []
     for stage in stages:
+        port = free_port()
         env = {
             **os.environ,
             "EVENTWATCH_REDIS_URL": settings.redis_url_value() or "",
             "EVENTWATCH_LOG_LEVEL": "WARNING",
-            f"EVENTWATCH_{stage.upper()}_PORT": str(free_port()),
+            f"EVENTWATCH_{stage.upper()}_PORT": str(port),
             **(extra or {}),
         }
         procs.append(
             subprocess.Popen([sys.executable, "-m", "services.cli", "worker", stage], env=env)
         )
-        # each process picks its own port; readiness is checked through Redis groups instead
+        ports.append(port)
+    _wait_ready(procs, ports)
     return procs
 
 
-def _wait_groups(
-    client: redis.Redis, stream: str, group: str, consumers: int, timeout: float = 180
+def _wait_ready(
+    procs: list[subprocess.Popen[bytes]], ports: list[int], timeout: float = 180
 ) -> None:
+    """/ready means Redis reached and the model or rules loaded (a consumer group shows a
+    consumer only after its first delivery on Redis 6.2, so it cannot tell)."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            for info in client.xinfo_groups(stream):
-                if info["name"].decode() == group and int(info["consumers"]) >= consumers:
-                    return
-        except redis.ResponseError:
-            pass
+    waiting = set(ports)
+    while waiting:
+        if any(p.poll() is not None for p in procs):
+            raise RuntimeError("a worker exited before it was ready")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"workers on ports {sorted(waiting)} not ready")
+        for port in list(waiting):
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"http://127.0.0.1:{port}/ready", timeout=1).status_code == 200:
+                    waiting.discard(port)
         time.sleep(0.2)
-    raise RuntimeError(f"{consumers} consumers of {group} not ready")
 
 
 def _group_done(client: redis.Redis, stream: str, group: str) -> bool:
@@ -140,8 +148,6 @@ def measure_extract_workers(url: str, articles: list[Any], workers: int) -> dict
     settings = Settings(redis_url=url)
     procs = _spawn(["extract"] * workers, settings)
     try:
-        _wait_groups(client, names.ARTICLES_STREAM, names.EXTRACT_GROUP, workers)
-        time.sleep(15)  # model load happens in startup; the group exists before it is done
         pipe = client.pipeline(transaction=False)
         for a in articles:
             pipe.xadd(names.ARTICLES_STREAM, {DATA: orjson.dumps(a.model_dump(mode="json"))})
@@ -184,22 +190,29 @@ def _events(n: int) -> list[dict[str, Any]]:
 
 
 def measure_alert_workers(url: str, n: int) -> dict[str, float]:
-    """The alert worker's events/s through Redis, and FastStream's bare batch consume rate."""
+    """The alert worker's events/s through Redis, and FastStream's bare batch consume rate.
+
+    Both consumers are up before the events are published, so neither figure includes startup.
+    """
     from faststream.redis import RedisBroker, StreamSub
 
     client = redis.Redis.from_url(url)
-    client.flushall()
-    events = _events(n)
-    pipe = client.pipeline(transaction=False)
-    for e in events:
-        pipe.xadd(names.EVENTS_STREAM, {DATA: orjson.dumps(e)})
-    pipe.execute()
+    events = [orjson.dumps(e) for e in _events(n)]
+
+    def publish() -> float:
+        pipe = client.pipeline(transaction=False)
+        for e in events:
+            pipe.xadd(names.EVENTS_STREAM, {DATA: e})
+        start = time.perf_counter()
+        pipe.execute()
+        return start
 
     async def bare() -> float:
+        client.flushall()
         broker = RedisBroker(url)
         seen = 0
         done = asyncio.Event()
-
+        client.xgroup_create(names.EVENTS_STREAM, "bench-bare", id="0", mkstream=True)
         sub = StreamSub(
             names.EVENTS_STREAM, group="bench-bare", consumer="c", batch=True, max_records=16
         )
@@ -211,19 +224,18 @@ def measure_alert_workers(url: str, n: int) -> dict[str, float]:
             if seen >= n:
                 done.set()
 
-        client.xgroup_create(names.EVENTS_STREAM, "bench-bare", id="0")
-        start = time.perf_counter()
         await broker.start()
+        start = publish()
         await asyncio.wait_for(done.wait(), 300)
         elapsed = time.perf_counter() - start
         await broker.stop()
         return n / elapsed
 
     bare_rate = asyncio.run(bare())
-    settings = Settings(redis_url=url)
-    procs = _spawn(["alert"], settings)
+    client.flushall()
+    procs = _spawn(["alert"], Settings(redis_url=url))
     try:
-        start = time.perf_counter()
+        start = publish()
         _wait_done(client, names.EVENTS_STREAM, names.ALERT_GROUP, None)
         worker_rate = n / (time.perf_counter() - start)
     finally:

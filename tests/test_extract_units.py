@@ -34,6 +34,8 @@ PUBLISHED = date(2025, 3, 19)  # a Wednesday
         ("last month", "2025-02"),
         ("recently", None),
         ("last week", None),
+        ("next month", "2025-04"),
+        ("the start of the year", "2025-01"),
     ],
 )
 def test_dates(text: str, expected: str | None) -> None:
@@ -66,6 +68,9 @@ def test_planned_weekdays_look_ahead() -> None:
         ("an additional 500", (500, 500, True)),
         ("500 more", (500, 500, True)),
         ("North Korean", (None, None, False)),
+        ("upward of 7,500 Chadian", (7500, None, False)),
+        ("an additional brigade of 2,500 troops", (2500, 2500, True)),
+        ("between 300 and 500 soldiers", (300, 500, False)),
     ],
 )
 def test_quantities(text: str, expected: tuple[int | None, int | None, bool]) -> None:

@@ -105,6 +105,8 @@ def _relative(t: str, published: date, future: bool) -> str | None:
         return (published - timedelta(days=1)).isoformat()
     if t in ("tomorrow", "the next day", "the following day"):
         return (published + timedelta(days=1)).isoformat()
+    if t in ("the start of the year", "the beginning of the year"):
+        return f"{published.year:04d}-01"
     if "year" in t and not re.search(r"\d", t):
         if "last year" in t or "previous year" in t:
             return str(published.year - 1)
@@ -118,6 +120,9 @@ def _relative(t: str, published: date, future: bool) -> str | None:
         return f"{first.year:04d}-{first.month:02d}"
     if t == "this month":
         return f"{published.year:04d}-{published.month:02d}"
+    if t in ("next month", "the following month", "the next month"):
+        first = (published.replace(day=28) + timedelta(days=4)).replace(day=1)
+        return f"{first.year:04d}-{first.month:02d}"
     m = WEEKDAY.search(t)
     if m and "week" not in t:
         target = WEEKDAYS[m["weekday"].lower()]

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 from typing import Any, cast
 
 from spacy.language import Language
@@ -79,6 +80,9 @@ class Lexicon:
                 "support_verbs",
                 "hostile",
                 "occasion_heads",
+                "meeting_with_verbs",
+                "troop_subject_verbs",
+                "non_state_heads",
             )
         }
         return cls(
@@ -232,6 +236,10 @@ def _collect_people(docs: Iterable[Doc], gaz: Gazetteer) -> People:
             best = people.short.get(word.lower())
             if best is None or person.mentions > people.by_key[best].mentions:
                 people.short[word.lower()] = key
+        # "al-Sharaa" is tokenized "al - Sharaa": its capitalised last part names them too.
+        tail = person.name.split()[-1].split("-")[-1]
+        if "-" in person.name.split()[-1] and tail[:1].isupper() and len(tail) > 3:
+            people.short.setdefault(tail.lower(), key)
     return people
 
 
@@ -287,6 +295,8 @@ def _described_as(
 def _view(doc: Doc, people: People) -> DocView:
     """Index the component spans and entities of a doc by token."""
     view = DocView(doc=doc, people=people)
+    # "U.S. Marines", "Chinese Foreign Minister": a country before a troop word or a title.
+    marked = {t.i for key in (TROOP_KEY, TITLE_KEY) for sp in doc.spans.get(key, []) for t in sp}
     for span in doc.spans.get(COUNTRY_KEY, []):
         # A capital that heads a longer name ("Washington Post", "Pyongyang General Hospital").
         if (
@@ -294,6 +304,7 @@ def _view(doc: Doc, people: People) -> DocView:
             and span.end < len(doc)
             and doc[span.end].is_title
             and doc[span.end].i not in view.country_at
+            and doc[span.end].i not in marked
             and doc[span.end].ent_iob_ == "I"
         ):
             continue
@@ -350,12 +361,24 @@ class Actor:
     token: int = -1
 
 
+def _non_state(tok: Token) -> bool:
+    """A country word describing a company, club or team ("Chinese battery maker")."""
+    cur = tok
+    for _ in range(3):
+        if cur.dep_ not in ("amod", "compound", "nmod", "poss", "npadvmod") or cur.head.i == cur.i:
+            return False
+        cur = cur.head
+        if cur.lower_ in _lexicon().words["non_state_heads"]:
+            return True
+    return False
+
+
 def _actor_at(view: DocView, tok: Token) -> Actor | None:
     person = view.person_at.get(tok.i)
     if person is not None:
         return Actor(person.iso3, person.name, token=tok.i)
     span = view.country_at.get(tok.i)
-    if span is not None:
+    if span is not None and not _non_state(tok):
         place = span.text if span.kb_id_ == "capitals" else None
         return Actor(span.label_, place=place, token=tok.i)
     return None
@@ -398,6 +421,33 @@ def first_country(actors: list[Actor]) -> str | None:
     return next((a.iso3 for a in actors if a.iso3), None)
 
 
+DATELINE_DASHES = ("—", "–", "--", "-")
+
+
+def dateline_end(sent: Span) -> int:
+    """Index of the dash closing a dateline ("MANILA, Philippines (AP) —"), else -1."""
+    first = sent[0] if len(sent) else None
+    while first is not None and first.is_space and first.i + 1 < sent.end:
+        first = first.doc[first.i + 1]
+    if first is None or not (first.is_upper and len(first.text) > 1 and first.is_alpha):
+        return -1
+    for tok in sent.doc[first.i + 1 : min(sent.end, first.i + 10)]:
+        if tok.text in DATELINE_DASHES and tok.whitespace_:
+            return tok.i
+    return -1
+
+
+def _after_dateline(tok: Token) -> Token | None:
+    """The noun phrase a dateline swallowed ("MANILA — Warships from X held"): its head."""
+    end = dateline_end(tok.sent)
+    if end < 0 or tok.i <= end:
+        return None
+    for cand in tok.doc[end + 1 : tok.i]:
+        if cand.pos_ in ("NOUN", "PROPN") and cand.head.i <= end:
+            return cand
+    return None
+
+
 def subject_of(tok: Token) -> Token | None:
     """The subject of a verb, following conjunctions and control ("accused X of sending")."""
     seen = 0
@@ -405,9 +455,15 @@ def subject_of(tok: Token) -> Token | None:
     while cur is not None and seen < 5:
         seen += 1
         deps = ("nsubj", "csubj") if cur.i == tok.i else ("nsubj", "csubj", "nsubjpass")
-        for child in cur.children:
-            if child.dep_ in deps:
-                return child
+        end = dateline_end(cur.sent)
+        subjects = [c for c in cur.children if c.dep_ in deps]
+        real = [c for c in subjects if c.i > end]
+        if real:
+            return real[0]
+        if subjects and (swallowed := _after_dateline(cur)) is not None:
+            return swallowed
+        if subjects:
+            return subjects[0]
         for child in cur.children:
             if child.dep_ == "agent":
                 for pobj in child.children:
@@ -549,7 +605,7 @@ OFFICIALS = frozenset(
         "team-members",
     ]
 )
-CUE_DEPS = ("aux", "auxpass", "neg", "advmod", "amod", "mark", "det", "npadvmod")
+CUE_DEPS = ("aux", "auxpass", "neg", "advmod", "amod", "mark", "det", "npadvmod", "acomp")
 
 
 def modality_of(sent: Span, trigger: Token, lex: Lexicon) -> str:
@@ -560,6 +616,7 @@ def modality_of(sent: Span, trigger: Token, lex: Lexicon) -> str:
     cur: Token | None = trigger
     level = 0
     nearest: str | None = None
+    seen: set[str] = set()
     while cur is not None and level < 8:
         found = set()
         words = [c for c in cur.children if c.dep_ in CUE_DEPS or c.lower_ == "according"]
@@ -574,12 +631,19 @@ def modality_of(sent: Span, trigger: Token, lex: Lexicon) -> str:
                     found.add(name)
         if "negated" in found:
             return "negated"
+        seen |= found
         if found and nearest is None:
             nearest = next(name for name in MODALITY_ORDER if name in found)
         if cur.head.i == cur.i or (cur.dep_ == "prep" and cur.lower_ in ADJUNCT_PREPS):
             break
         cur = cur.head
         level += 1
+    # A future event stays planned when attributed ("is due to visit, the embassy said"),
+    # and "would" in reported speech is the future seen from the past ("said X would arrive").
+    if nearest == "reported" and "planned" in seen:
+        return "planned"
+    if nearest == "speculative" and "reported" in seen and _reported_would(trigger):
+        return "planned"
     if nearest is not None:
         return nearest
     tail = _attribution_tail(sent, trigger, lex)
@@ -592,17 +656,36 @@ def modality_of(sent: Span, trigger: Token, lex: Lexicon) -> str:
     return "asserted"
 
 
+def _reported_would(trigger: Token) -> bool:
+    """Whether the speculative cue is a bare "would" (not "could", "may") on the trigger's verb."""
+    cur = trigger
+    for _ in range(3):
+        cues = [c.lower_ for c in cur.children if c.dep_ in ("aux", "auxpass")]
+        if "would" in cues:
+            return True
+        if cur.head.i == cur.i:
+            break
+        cur = cur.head
+    return False
+
+
 def _attribution_tail(sent: Span, trigger: Token, lex: Lexicon) -> str | None:
-    """The cue of a short trailing attribution the parser left unattached (", X alleged")."""
+    """The cue of a short attribution the parser left unattached (", X alleged" at the end,
+    or set off by commas after the event: "X met Y on Monday, the ministry said, and ...")."""
     commas = [t.i for t in sent if t.text == "," and t.i > trigger.i]
     if not commas:
         return None
-    tail = [t for t in sent if t.i > commas[-1]]
-    if len(tail) > 10:
-        return None
-    for name in ("alleged", "reported"):
-        if any(t.pos_ == "VERB" and t.lower_ in lex.modality[name] for t in tail):
-            return name
+    bounds = [*commas, sent.end]
+    for start, end in pairwise(bounds):
+        segment = [t for t in sent.doc[start + 1 : end] if not t.is_space]
+        last = end == sent.end
+        if not segment or len(segment) > (10 if last else 7):
+            continue
+        if not last and segment[-1].lower_ not in lex.modality["reported"]:
+            continue  # a parenthetical attribution ends with its verb: ", the AU said,"
+        for name in ("alleged", "reported"):
+            if any(t.pos_ == "VERB" and t.lower_ in lex.modality[name] for t in segment):
+                return name
     return None
 
 
@@ -876,6 +959,10 @@ def _visit(
         confidence += 0.15
     if leader is not None:
         confidence += 0.1
+    # Clubs and companies send delegations too: every event needs a state side.
+    heads = [t for t in trig.subtree if t.lower_ in lex.words["non_state_heads"]]
+    if heads and (leader is None or leader.title is None):
+        return []
     # A bare "the visit" with nobody named is too thin to report.
     bare = leader is None and group is None and not trig.lower_.startswith("delegation")
     if bare and not np_actors(view, trig):
@@ -909,13 +996,22 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
         held = verb is not None and verb.lower_ in lex.words["meeting_verbs"]
         if not held and len([a for a in parts if a.person]) < 2:
             return []
+    discuss = verb is not None and verb.lower_ in lex.words["meeting_with_verbs"]
+    if discuss and verb is not None and verb.i != trig.i and trig.dep_ != "pobj":
+        return []  # "the issues discussed at the meeting": the noun builds it
     if verb is not None and (not is_noun or trig.dep_ in ("dobj", "obj", "pobj")):
         subj = subject_of(verb)
         if subj is not None:
             parts = np_actors(view, subj) + parts
-        for _, pobj in prep_objects(verb, ("with",)):
-            parts.extend(np_actors(view, pobj))
-        if not is_noun:
+        # "discussed the situation with X": the parser often hangs "with" on the object.
+        holders = [verb] + [c for c in verb.children if c.dep_ in ("dobj", "obj")]
+        partners = [
+            a for h in holders for _, o in prep_objects(h, ("with",)) for a in np_actors(view, o)
+        ]
+        if discuss and not partners:
+            return []  # "X discussed Y" without a counterpart is no meeting
+        parts.extend(partners)
+        if not is_noun and not discuss:
             # "Kim met Putin": the object is the other side.
             for child in verb.children:
                 if child.dep_ in ("dobj", "obj"):
@@ -1104,6 +1200,12 @@ def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool
                 for obj in objects:
                     src += [o for p, o in prep_objects(obj, ("from",))]
                 origin = first_country([a for s in src for a in np_actors(view, s)])
+                if origin is None:
+                    # "received U.S.-made missiles", "Chinese-built jets": the maker supplies.
+                    makers = [t for o in objects for t in o.subtree if t.lower_ in MAKER_WORDS]
+                    origin = first_country([a for m in makers for a in np_actors(view, m)])
+                    glued = [t for o in objects for t in o.subtree if "-" in t.text]
+                    origin = origin or next(filter(None, map(_maker_country, glued)), None)
             else:
                 origin = subj_actor
                 dest_actor = destination_of(view, [trig, *objects], lex)
@@ -1130,6 +1232,20 @@ def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool
     return [Found("arms_transfer", fields, sent, trig, confidence)]
 
 
+MAKER_WORDS = ("made", "built", "manufactured", "produced", "supplied")
+
+
+def _maker_country(tok: Token) -> str | None:
+    """The country of a one-token "U.S.-made" or "Russian-built"."""
+    prefix, _, suffix = tok.text.rpartition("-")
+    if suffix.lower() not in MAKER_WORDS or not prefix:
+        return None
+    for row in load_gazetteer().countries:
+        if prefix in (*row.get("names", []), *row.get("demonyms", [])):
+            return str(row["iso3"])
+    return None
+
+
 def _troop_noun(view: DocView, toks: Iterable[Token]) -> Token | None:
     for tok in toks:
         if tok.i in view.troop_at:
@@ -1139,6 +1255,15 @@ def _troop_noun(view: DocView, toks: Iterable[Token]) -> Token | None:
             if pobj.i in view.troop_at:
                 return pobj
     return None
+
+
+QUANTIFIER_WORDS = frozenset(
+    [
+        *("upward", "upwards", "of", "more", "than", "over", "some", "about", "around"),
+        *("nearly", "almost", "roughly", "approximately", "at", "least", "as", "many"),
+        *("up", "to", "between", "and", "an", "a", "estimated"),
+    ]
+)
 
 
 def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
@@ -1176,11 +1301,21 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
         else:
             objects = [c for c in trig.children if c.dep_ in ("dobj", "obj", "nsubjpass")]
             troops = _troop_noun(view, objects)
-            if troops is None:
+            moving = word in lex.words["troop_subject_verbs"]
+            if (
+                troops is None
+                and moving
+                and not any(c.dep_ in ("dobj", "obj") for c in trig.children)
+            ):
+                # "troops remained in X", "a contingent of soldiers would arrive": the troops
+                # are the subject (a verb with an object of its own moves something else).
                 subj = subject_of(trig)
-                # "North Korean troops deployed in October" parsed as an active clause.
-                if subj is not None and subj.i in view.troop_at and word.startswith("deploy"):
-                    troops = subj
+                if subj is not None:
+                    troops = _troop_noun(view, [subj])
+                if troops is None and any(c.dep_ == "auxpass" for c in trig.children):
+                    # "upward of 11,000 soldiers have been deployed": a subject the parser lost.
+                    left = [t for t in trig.subtree if t.i < trig.i and t.i in view.troop_at]
+                    troops = left[0] if left else None
             if troops is None:
                 return []
             if troops.dep_ == "pobj":
@@ -1194,6 +1329,8 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
         if subj is not None and subj.i in view.troop_at:
             passive = True
         own = np_actors(view, troops, conj=False)
+        if quantity_head is not troops:
+            own += np_actors(view, quantity_head, conj=False)
         if passive or subj is None:
             origin = first_country(own)
             if origin is None:
@@ -1216,8 +1353,14 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
     qtext = ""
     unit = None
     if quantity_head is not None:
-        left = [t for t in quantity_head.subtree if t.i <= quantity_head.i]
-        qtext = " ".join(t.text for t in left)
+        last = troops.i if troops is not None and troops.i > quantity_head.i else quantity_head.i
+        left = [t for t in quantity_head.subtree if t.i <= last]
+        # Quantifiers the parser hangs elsewhere ("upward of 11,000 soldiers").
+        first = left[0].i if left else quantity_head.i
+        while first > sent.start and view.doc[first - 1].lower_ in QUANTIFIER_WORDS:
+            first -= 1
+        qtext = " ".join(t.text for t in view.doc[first : left[0].i]) + " " if left else ""
+        qtext += " ".join(t.text for t in left)
         for t in quantity_head.subtree:
             if t.i in view.unit_at:
                 unit = view.unit_at[t.i]
@@ -1254,14 +1397,26 @@ def tests(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
                     weapon = weapon or view.weapon_at.get(t.i)
         if weapon is None and trig.dep_ == "compound":
             weapon = view.weapon_at.get(trig.head.i)
+        verb = governing_verb(trig)
+        if weapon is None and verb is not None and trig.dep_ in ("dobj", "obj"):
+            # "carried out a launch of the X system, a ballistic missile": the apposition
+            # often hangs on the verb.
+            for child in verb.children:
+                if child.dep_ in ("npadvmod", "appos") and child.i > trig.i:
+                    weapon = weapon or view.weapon_at.get(child.i)
         if weapon is None:
             return []
-        owners = [
-            a for t in trig.subtree for a in ([_actor_at(view, t)] if _actor_at(view, t) else [])
+        # The tester, not the place of the test ("missile tests in the United States").
+        owners = [a for a in np_actors(view, trig) if a.token != trig.i or a.person]
+        owners += [
+            a
+            for c in trig.children
+            if c.dep_ in ("acl", "relcl")
+            for _, o in prep_objects(c, ("by",))
+            for a in np_actors(view, o)
         ]
-        country = first_country([a for a in owners if a is not None])
+        country = first_country(owners)
         if country is None:
-            verb = governing_verb(trig)
             subj = subject_of(verb) if verb is not None else None
             if subj is not None:
                 country = first_country(np_actors(view, subj))
@@ -1269,6 +1424,14 @@ def tests(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
         if trig.dep_ in ("amod", "compound"):
             return []
         objects = [c for c in trig.children if c.dep_ in ("dobj", "obj", "nsubjpass")]
+        # "fired what it called a new X": the object is a free relative clause.
+        objects += [
+            o
+            for c in trig.children
+            if c.dep_ in ("ccomp", "xcomp") and c.left_edge.lower_ in ("what", "which")
+            for o in c.children
+            if o.dep_ in ("dobj", "obj", "oprd", "attr")
+        ]
         for obj in objects:
             for t in _np_tokens(obj):
                 weapon = weapon or view.weapon_at.get(t.i)
@@ -1364,6 +1527,12 @@ def invitations(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
                     inviter = np_actors(view, s)
             elif subj is not None:
                 inviter = np_actors(view, subj)
+            senders = [a for _, o in prep_objects(trig, ("from",)) for a in np_actors(view, o)]
+            if senders:
+                # "X accepted an invitation from Y": Y invites, X is invited.
+                if subj is not None and invitee_tok is None:
+                    invitee_tok = subj
+                inviter = senders
         inviter += [a for c in trig.children if c.dep_ == "poss" for a in np_actors(view, c)]
     else:
         subj = subject_of(trig)
@@ -1542,7 +1711,8 @@ def _tidy(events: list[Event]) -> list[Event]:
         ):
             continue
         if isinstance(e, MilitaryExercise) and any(
-            set(e.countries) < set(o.countries) for o in exercises_
+            set(e.countries) < set(o.countries) and (e.name is None or e.name == o.name)
+            for o in exercises_
         ):
             continue
         out.append(e)
@@ -1612,7 +1782,45 @@ def events_from_docs(article: Article, body: Doc, captions: list[Doc]) -> list[E
         first = merged.get(event.event_id)
         if first is None:
             merged[event.event_id] = event
-    return _tidy(list(merged.values()))
+    return _tidy(_drop_echoes(list(merged.values())))
+
+
+def _roles(event: Event) -> tuple[frozenset[str], str | None]:
+    """The sides of an event (countries) and its person, for telling repeats apart."""
+    data = event.model_dump()
+    sides: set[str] = set()
+    for key in ("origin", "destination", "country"):
+        if data.get(key):
+            sides.add(data[key])
+    for key in ("countries", "parties"):
+        sides.update(data.get(key) or [])
+    person = data.get("leader") or None
+    return frozenset(sides), (person.split()[-1].lower() if person else None)
+
+
+def _is_headline(event: Event) -> bool:
+    """A caption or a headline-style line (no closing punctuation) rather than a body sentence."""
+    return event.caption or not event.sentence.rstrip().endswith(
+        (".", "!", "?", '"', "”", "'", "’", ")")
+    )
+
+
+def _drop_echoes(events: list[Event]) -> list[Event]:
+    """A headline or caption repeating an event the body reports: keep the body's sentence."""
+    body = [e for e in events if not _is_headline(e)]
+    out = []
+    for e in events:
+        if _is_headline(e):
+            sides, person = _roles(e)
+            if any(
+                o.type == e.type
+                and sides <= _roles(o)[0]
+                and (person is None or _roles(o)[1] in (None, person))
+                for o in body
+            ):
+                continue
+        out.append(e)
+    return out
 
 
 def _texts(articles: list[Article]) -> Iterator[tuple[str, tuple[int, int]]]:
