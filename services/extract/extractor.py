@@ -18,6 +18,7 @@ from typing import Any, cast
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
 
 from schemas.documents import Article
 from schemas.events import (
@@ -81,6 +82,7 @@ class Lexicon:
                 "hostile",
                 "occasion_heads",
                 "meeting_with_verbs",
+                "meeting_host_verbs",
                 "troop_subject_verbs",
                 "non_state_heads",
             )
@@ -154,7 +156,10 @@ class DocView:
 
 def _person_spans(doc: Doc) -> list[Span]:
     """PERSON entities and known officials, widened over split hyphenated names ("Choe Son-hui")."""
-    spans = [e for e in doc.ents if e.label_ == "PERSON"] + list(doc.spans.get(PERSON_KEY, []))
+    known = list(doc.spans.get(PERSON_KEY, []))
+    spans = [e for e in doc.ents if e.label_ == "PERSON"] + known
+    # A titled name the NER cut short ("Espen Barth" of "Espen Barth Eide") wins by length.
+    spans = filter_spans(spans + _titled_names(doc, {t.i for s in known for t in s}))
     out = []
     for span in spans:
         start, end = span.start, span.end
@@ -171,6 +176,50 @@ def _person_spans(doc: Doc) -> list[Span]:
             start += 1
         if end - start >= 1 and doc[start].text[:1].isupper():
             out.append(doc[start:end])
+    return out
+
+
+def _titled_names(doc: Doc, taken: set[int]) -> list[Span]:
+    """Proper names written right after an office the NER did not tag as persons
+    ("Kazakh President Kassym-Jomart Tokayev" read as an organisation): two or more
+    capitalised proper nouns, hyphenated parts joined, after a title."""
+    countries = {t.i for s in doc.spans.get(COUNTRY_KEY, []) for t in s}
+    out: list[Span] = []
+    # A title, or a country's possessive ("Albania's Pirro Vengu"), before the name.
+    heads = [s.end for s in doc.spans.get(TITLE_KEY, [])]
+    heads += [
+        s.end + 1
+        for s in doc.spans.get(COUNTRY_KEY, [])
+        if s.end + 1 < len(doc) and doc[s.end].tag_ == "POS"
+    ]
+    for head in heads:
+        start = end = head
+        words = 0
+        while end < len(doc):
+            tok = doc[end]
+            glued = (
+                tok.text in ("-", "‐")
+                and words
+                and not doc[end - 1].whitespace_
+                and not tok.whitespace_
+                and end + 1 < len(doc)
+                and doc[end + 1].is_title
+            )
+            if glued:
+                end += 1
+                continue
+            if (
+                tok.pos_ != "PROPN"
+                or not tok.is_title
+                or tok.i in countries
+                or tok.lower_ in _TITLE_WORDS
+            ):
+                break
+            words += 1
+            end += 1
+        if words >= 2 and not any(i in taken for i in range(start, end)):
+            out.append(doc[start:end])
+            taken.update(range(start, end))
     return out
 
 
@@ -196,6 +245,18 @@ _TITLE_WORDS = frozenset(
         "mrs",
         "ms",
         "dr",
+        "emir",
+        "king",
+        "queen",
+        "sultan",
+        "prince",
+        "crown",
+        "admiral",
+        "marshal",
+        "commander",
+        "defence",
+        "defense",
+        "interior",
     ]
 )
 
@@ -329,6 +390,7 @@ def _view(doc: Doc, people: People) -> DocView:
             if person is not None:
                 view.person_at[tok.i] = person
                 view.person_span[tok.i] = doc[tok.i : tok.i + 1]
+    _resolve_pronouns(view)
     for span in doc.spans.get(TITLE_KEY, []):
         for tok in span:
             view.title_at[tok.i] = span
@@ -346,6 +408,32 @@ def _view(doc: Doc, people: People) -> DocView:
             for tok in ent:
                 view.date_at[tok.i] = ent
     return view
+
+
+PERSONAL_PRONOUNS = frozenset(["he", "she"])
+
+
+def _resolve_pronouns(view: DocView) -> None:
+    """A subject "he"/"she" names the person last written as a subject, in its own sentence
+    or the two before it ("Mirziyoyev landed in Astana. On Wednesday he held talks ...")."""
+    doc = view.doc
+    last: Person | None = None
+    last_sent = -1
+    sent_no = 0
+    prev_start = -1
+    for tok in doc:
+        start = tok.sent.start
+        if start != prev_start:
+            sent_no += 1
+            prev_start = start
+        if tok.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        person = view.person_at.get(tok.i)
+        if person is not None:
+            last, last_sent = person, sent_no
+        elif tok.lower_ in PERSONAL_PRONOUNS and last is not None and sent_no - last_sent <= 2:
+            view.person_at[tok.i] = last
+            view.person_span[tok.i] = doc[tok.i : tok.i + 1]
 
 
 # --- roles from the parse --------------------------------------------------------------------
@@ -395,7 +483,7 @@ def np_actors(view: DocView, tok: Token, depth: int = 0, conj: bool = True) -> l
     for child in tok.children:
         if child.dep_ in NP_DEPS or (child.dep_ == "det" and child.tag_ == "PRP$"):
             # "Chinese and Pakistani warships": conjoined modifiers are all actors.
-            found.extend(np_actors(view, child, depth + 1, conj=child.dep_ == "amod"))
+            found.extend(np_actors(view, child, depth + 1, conj=child.dep_ in ("amod", "appos")))
         elif child.dep_ == "prep" and child.lower_ in ("of", "from"):
             for pobj in child.children:
                 if pobj.dep_ == "pobj":
@@ -577,6 +665,8 @@ SENTENCE_CUES = {
     "reportedly": "reported",
     "according": "reported",
 }
+# Where test shots come down: "fired into the sea" is a test, "fired at a city" an attack.
+OPEN_WATER = frozenset(["sea", "seas", "waters", "water", "ocean", "gulf", "bay"])
 TARGET_PREPS = ("at", "on", "against", "toward", "towards", "into")
 OFFICIALS = frozenset(
     [
@@ -908,7 +998,7 @@ def delegations(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
 def _phase(word: str) -> str | None:
     if word.startswith(("depart", "left", "leav", "head", "fl")):
         return "departed"
-    if word.startswith("arriv"):
+    if word.startswith(("arriv", "land")):
         return "arrived"
     if word.endswith("ing"):
         return "ongoing"
@@ -984,7 +1074,17 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
         return []
     if word == "meeting" and not is_noun and trig.pos_ != "VERB":
         return []
+    if word.startswith("conference") and not (phone or video):
+        return []  # a press conference or a forum, not a call between two sides
+    hosting = word in lex.words["meeting_host_verbs"]
+    if hosting and (is_noun or trig.pos_ != "VERB"):
+        return []
     parts: list[Actor] = []
+    if hosting:
+        # "X was received by Y": the one received is a side too.
+        for child in trig.children:
+            if child.dep_ == "nsubjpass":
+                parts.extend(np_actors(view, child))
     verb = trig if not is_noun else governing_verb(trig)
     for _, pobj in prep_objects(trig, ("between", "with", "among")):
         parts.extend(np_actors(view, pobj))
@@ -1003,8 +1103,19 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
         subj = subject_of(verb)
         if subj is not None:
             parts = np_actors(view, subj) + parts
+            # "X and his counterpart Y held talks": the parser may give the verb two subjects.
+            for other in verb.children:
+                if other.dep_ == "nsubj" and other.i != subj.i and subj.dep_ == "nsubj":
+                    parts = parts + np_actors(view, other)
         # "discussed the situation with X": the parser often hangs "with" on the object.
         holders = [verb] + [c for c in verb.children if c.dep_ in ("dobj", "obj")]
+        # "spoke by telephone with X", "talked over a video link with X": "with" on the medium.
+        holders += [
+            o
+            for _, o in prep_objects(verb, ("by", "over", "via", "on", "in"))
+            if o.lower_ in lex.words["phone_words"] | lex.words["video_words"]
+            or o.lower_ in ("link", "call", "conference", "videoconference")
+        ]
         partners = [
             a for h in holders for _, o in prep_objects(h, ("with",)) for a in np_actors(view, o)
         ]
@@ -1020,10 +1131,24 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
     countries = sorted({a.iso3 for a in parts if a.iso3})
     if len(people) < 2 and len(countries) < 2:
         return []
+    if hosting and len(people) < 2:
+        return []  # "hosted the games", "received the drones": no counterpart in person
     place = None
     where = [t for t in (trig, verb) if t is not None]
     where += [o for t in list(where) for _, o in prep_objects(t, ("with",))]
-    place_actor = destination_of(view, where, lex)
+    if hosting:
+        # The guest is the object: only a preposition tells the place ("hosted X in Y").
+        place_actor = next(
+            (
+                a
+                for t in where
+                for _, o in prep_objects(t, ("in", "at"))
+                for a in np_actors(view, o)
+            ),
+            None,
+        )
+    else:
+        place_actor = destination_of(view, where, lex)
     if place_actor is not None:
         place = place_actor.place
     fmt = "video" if video else "phone" if phone else "in_person"
@@ -1035,7 +1160,11 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
     }
     found = [Found("meeting", fields, sent, trig, 0.6 + 0.1 * min(len(people), 3))]
     # A foreign official meeting in the host's capital is on a visit there.
+    # Talks on neutral ground ("X and Y met in Abu Dhabi") are no visit to either side.
+    neutral = place_actor is not None and place_actor.iso3 not in countries
     if place_actor is not None and place_actor.iso3 and fmt == "in_person" and not is_noun:
+        if neutral and len(countries) >= 2:
+            return found
         for actor in people:
             person = view.people.get(actor.person or "")
             if person is not None and person.iso3 and person.iso3 != place_actor.iso3:
@@ -1081,6 +1210,8 @@ def agreements(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fou
         subj = subject_of(trig)
         if subj is not None:
             parties.extend(np_actors(view, subj))
+            if not parties:
+                parties.extend(_collective(view, subj, sent, lex))
         for _, pobj in prep_objects(trig, ("with",)):
             parties.extend(np_actors(view, pobj))
         has_object = any(c.dep_ in ("dobj", "obj", "xcomp", "prep", "ccomp") for c in trig.children)
@@ -1101,7 +1232,10 @@ def agreements(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fou
         return []
     subtree_words = {t.lower_ for t in trig.subtree} | ({word} if is_noun else set())
     kind = "other"
-    for scope in (subtree_words, sent_words):
+    # "initialled the draft", "signed the text": the document named in the sentences before.
+    anaphoric = {t.lower_ for t in trig.subtree if t.pos_ == "NOUN"} & ANAPHORIC_DOCS
+    earlier = _preceding_words(view, sent) if anaphoric else set()
+    for scope in (subtree_words, sent_words, earlier):
         for name in ("ceasefire", "treaty", "memorandum", "deal"):
             if scope & lex.agreement_kinds[name]:
                 kind = name
@@ -1181,8 +1315,9 @@ def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool
             destination = first_country(np_actors(view, subj)) if subj is not None else None
             origin = first_country([a for s in sources for a in np_actors(view, s)])
         else:
+            # "supplied the army with drones": "with" on the verb or on the recipient.
             items = _items(view, [o for o in objects]) or _items(
-                view, [o for p, o in prep_objects(trig, ("with",))]
+                view, [o for h in (trig, *objects) for p, o in prep_objects(h, ("with",))]
             )
             if not items:
                 return []
@@ -1208,7 +1343,9 @@ def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool
                     origin = origin or next(filter(None, map(_maker_country, glued)), None)
             else:
                 origin = subj_actor
-                dest_actor = destination_of(view, [trig, *objects], lex)
+                # "delivered a batch of shells to X": "to" may hang on the inner noun.
+                inner = [o for obj in objects for _, o in prep_objects(obj, ("of",))]
+                dest_actor = destination_of(view, [trig, *objects, *inner], lex)
                 destination = dest_actor.iso3 if dest_actor else None
                 for child in trig.children:
                     if child.dep_ in ("dative", "iobj") and destination is None:
@@ -1324,6 +1461,10 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
             return []
         if quantity_head is None:
             quantity_head = troops
+            # "a battalion of about 600 soldiers": the count sits on the inner troop noun.
+            inner = [o for _, o in prep_objects(troops, ("of",)) if o.i in view.troop_at]
+            if inner:
+                troops = inner[0]
         subj = subject_of(trig)
         passive = troops.dep_ == "nsubjpass" or trig.dep_ == "acl"
         if subj is not None and subj.i in view.troop_at:
@@ -1344,7 +1485,31 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
     dest = destination.iso3 if destination else None
     if dest is None or dest == origin:
         confidence -= 0.15
-        others = [a.iso3 for a in sentence_actors(view, sent, lex, trig) if a.iso3 != origin]
+        # "flown in from Japan": where troops come from is not where they go.
+        source = {t.i for _, o in prep_objects(trig, ("from",)) for t in o.subtree}
+        others = [
+            a.iso3
+            for a in sentence_actors(view, sent, lex, trig)
+            if a.iso3 != origin and a.token not in source
+        ]
+        unknown_place = any(
+            o.ent_type_ in ("GPE", "LOC") and o.i not in view.country_at
+            for _, o in prep_objects(trig, TO_PREPS)
+        )
+        if not others and (source or unknown_place):
+            # "flown in from Japan", "landed in East Java" with no other country named:
+            # the place of the story, from the sentences before.
+            # A country named outright ("Lithuania is hosting") sets a scene; a demonym
+            # ("Dutch soldiers") usually describes other movers.
+            setting = sorted(
+                _preceding_actors(view, sent, lex),
+                key=lambda a: (
+                    a.token not in view.country_at
+                    or view.country_at[a.token].kb_id_ not in ("names", "capitals")
+                ),
+            )
+            others = [a.iso3 for a in setting if a.iso3 != origin]
+            others = [c for c in others if c not in _source_countries(view, trig)]
         if not others:
             return []
         dest = others[0]
@@ -1442,7 +1607,11 @@ def tests(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
             and trig.doc[trig.i - 2].lower_ == "test"
             and trig.doc[trig.i - 1].text == "-"
         )
-        targets = [o for _, o in prep_objects(trig, TARGET_PREPS) if o.i not in view.date_at]
+        targets = [
+            o
+            for _, o in prep_objects(trig, TARGET_PREPS)
+            if o.i not in view.date_at and o.lower_ not in OPEN_WATER
+        ]
         if not test_word and targets:
             return []  # fired at a target: an attack, not a test
         subj = subject_of(trig)
@@ -1457,6 +1626,20 @@ def tests(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
     return [Found("weapons_test", fields, sent, trig, 0.7)]
 
 
+# Verbs by which a force holds its own exercise (joining one says nothing of who holds it).
+EXERCISE_OPENERS = (
+    "hold",
+    "held",
+    "begin",
+    "began",
+    "begun",
+    "launch",
+    "stage",
+    "conduct",
+    "start",
+)
+
+
 def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
     """military_exercise from "joint military exercises", "war games", "drills by X and Y"."""
     if trig.pos_ not in ("NOUN", "PROPN") or trig.dep_ == "compound":
@@ -1466,7 +1649,22 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
     war_games = trig.lower_ in ("games", "war games", "wargames")
     # "China's drills" is military enough; "diplomatic maneuvers" is not.
     national = trig.lower_ in ("drills", "exercises") and any(t.i in view.country_at for t in left)
-    if not war_games and not words & lex.words["exercise_modifiers"] and not national:
+    verb = governing_verb(trig)
+    held = (
+        verb is not None
+        and verb.lower_ in lex.words["exercise_verbs"]
+        and trig.dep_ in ("dobj", "obj", "pobj", "nsubjpass")
+    )
+    subj = subject_of(verb) if held and verb is not None else None
+    # "the navy has begun its exercise", "their armed forces would hold an exercise".
+    military = (
+        subj is not None
+        and verb is not None
+        and verb.lower_.startswith(EXERCISE_OPENERS)
+        and any(t.i in view.troop_at or t.lower_ in lex.kinds["military"] for t in subj.subtree)
+    )
+    modified = war_games or bool(words & lex.words["exercise_modifiers"]) or national
+    if not modified and not military:
         return []
     countries: list[Actor] = []
     for tok in left:
@@ -1479,13 +1677,11 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
                 countries.extend(np_actors(view, pobj))
     for _, pobj in prep_objects(trig, ("with", "between", "by", "involving")):
         countries.extend(np_actors(view, pobj))
-    verb = governing_verb(trig)
-    if verb is not None and verb.lower_ in lex.words["exercise_verbs"] and trig.dep_ in (
-        "dobj", "obj", "pobj", "nsubjpass",
-    ):  # fmt: skip
-        subj = subject_of(verb)
+    if held and verb is not None:
         if subj is not None:
             countries = np_actors(view, subj) + countries
+            if not any(a.iso3 for a in countries):
+                countries += _collective(view, subj, sent, lex)
         for _, pobj in prep_objects(verb, ("with",)):
             countries.extend(np_actors(view, pobj))
     isos: list[str] = []
@@ -1679,6 +1875,62 @@ def _nearby_country(view: DocView, f: Found, lex: Lexicon, exclude: str | None) 
                 return actor.iso3
         start = prev.start
     return None
+
+
+COLLECTIVE_WORDS = frozenset(["their", "both", "two"])
+ANAPHORIC_DOCS = frozenset(["draft", "text", "document", "documents", "deal", "agreement"])
+
+
+def _collective(view: DocView, np: Token, sent: Span, lex: Lexicon) -> list[Actor]:
+    """The two countries named just before "the two sides", "both ministers", "their forces"."""
+    if not any(t.lower_ in COLLECTIVE_WORDS for t in np.subtree):
+        return []
+    out: list[Actor] = []
+    # The subjects of the sentences before first: "X and Y met in Z. Both ministers ...".
+    subjects: list[Actor] = []
+    start = sent.start
+    for _ in range(2):
+        if start == 0:
+            break
+        prev = view.doc[start - 1].sent
+        subj = subject_of(prev.root)
+        if subj is not None:
+            subjects += np_actors(view, subj)
+        start = prev.start
+    for actor in subjects + _preceding_actors(view, sent, lex):
+        if actor.iso3 and all(a.iso3 != actor.iso3 for a in out):
+            out.append(actor)
+    return out[:2] if len(out) >= 2 else []
+
+
+def _preceding_words(view: DocView, sent: Span) -> set[str]:
+    """The lowercased words of the two sentences before `sent`."""
+    out: set[str] = set()
+    start = sent.start
+    for _ in range(2):
+        if start == 0:
+            break
+        prev = view.doc[start - 1].sent
+        out |= {t.lower_ for t in prev}
+        start = prev.start
+    return out
+
+
+def _preceding_actors(view: DocView, sent: Span, lex: Lexicon) -> list[Actor]:
+    """The actors of the two sentences before `sent`, nearest sentence first."""
+    out: list[Actor] = []
+    start = sent.start
+    for _ in range(2):
+        if start == 0:
+            break
+        prev = view.doc[start - 1].sent
+        out += [a for a in sentence_actors(view, prev, lex, prev.root) if a.iso3]
+        start = prev.start
+    return out
+
+
+def _source_countries(view: DocView, trig: Token) -> set[str]:
+    return {a.iso3 for _, o in prep_objects(trig, ("from",)) for a in np_actors(view, o) if a.iso3}
 
 
 def _tidy(events: list[Event]) -> list[Event]:
