@@ -28,7 +28,8 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from services import logs, names
+from services import connect, logs, names
+from services.connect import SyncRedis
 from services.embedded import EmbeddedRedis
 from services.ingest.parse import BadDocument, load_file, parse_document
 from services.settings import Settings
@@ -74,16 +75,22 @@ def redis_for(settings: Settings, *, fresh: bool = False) -> Iterator[str]:
         yield server.url
 
 
-def _client(url: str) -> redis.Redis:
-    client = redis.Redis.from_url(url, socket_connect_timeout=5)
+def _client(url: str, settings: Settings) -> SyncRedis:
+    """A checked client for `url`: a cluster client when `settings.redis_cluster` says so."""
     try:
+        # a cluster client discovers the nodes (and so connects) when it is made
+        client = connect.sync_client(url, cluster=settings.redis_cluster, socket_connect_timeout=5)
         client.ping()
     except redis.AuthenticationError as exc:
         err.print(f"[red]redis refused the credentials:[/] {exc}")
         raise typer.Exit(2) from None
-    except redis.ConnectionError as exc:
-        err.print(f"[red]cannot reach redis:[/] {exc}")
+    except (redis.ConnectionError, *connect.CLUSTER_ERRORS) as exc:
+        what = "the redis cluster" if settings.redis_cluster else "redis"
+        err.print(f"[red]cannot reach {what}:[/] {exc}")
         raise typer.Exit(2) from None
+    if not settings.redis_cluster and connect.is_cluster_node(client.info("cluster")):
+        err.print(f"[red]{connect.NOT_CLUSTER_AWARE}[/]")
+        raise typer.Exit(2)
     return client
 
 
@@ -136,7 +143,7 @@ def extract(
 # -- talking to a running pipeline ---------------------------------------------------------
 
 
-def publish_documents(client: redis.Redis, files: list[Path], rate: float | None = None) -> int:
+def publish_documents(client: SyncRedis, files: list[Path], rate: float | None = None) -> int:
     """Publish raw documents to the raw stream (FastStream's message format); return the count."""
     files = _documents(files)
     interval = 1.0 / rate if rate else 0.0
@@ -174,7 +181,7 @@ def replay(
     if not url:
         err.print("[red]set EVENTWATCH_REDIS_URL to the pipeline's Redis (or use `run`)[/]")
         raise typer.Exit(2)
-    count = publish_documents(_client(url), paths, rate)
+    count = publish_documents(_client(url, settings), paths, rate)
     out.print(f"published {count} documents to {names.RAW_STREAM}")
 
 
@@ -188,7 +195,9 @@ def subscribe(
     if not url:
         err.print("[red]set EVENTWATCH_REDIS_URL to the pipeline's Redis[/]")
         raise typer.Exit(2)
-    pubsub = _client(url).pubsub(ignore_subscribe_messages=True)
+    # Pub/sub is cluster-wide (not sharded): on a cluster this listens on one node, which
+    # receives what is published on any node.
+    pubsub = _client(url, settings).pubsub(ignore_subscribe_messages=True)
     pubsub.psubscribe(names.rule_channel(pattern), names.severity_channel(pattern))
     seen: set[str] = set()
     try:
@@ -204,14 +213,14 @@ def subscribe(
 Entries = list[tuple[bytes, dict[bytes, bytes]]]
 
 
-def entries(client: redis.Redis, stream: str, *, newest_first: bool = False, **kw: Any) -> Entries:
+def entries(client: SyncRedis, stream: str, *, newest_first: bool = False, **kw: Any) -> Entries:
     """Stream entries as redis-py returns them to a bytes client (ids and fields as bytes)."""
     rows = client.xrevrange(stream, **kw) if newest_first else client.xrange(stream, **kw)
     return cast(Entries, rows or [])
 
 
 def _stream_bodies(
-    client: redis.Redis, stream: str, count: int | None = None
+    client: SyncRedis, stream: str, count: int | None = None
 ) -> list[dict[str, Any]]:
     """Decode the FastStream-encoded bodies of a stream, oldest first."""
     from faststream.redis.parser import BinaryMessageFormatV1
@@ -235,7 +244,7 @@ def alerts_list(
         err.print("[red]set EVENTWATCH_REDIS_URL[/]")
         raise typer.Exit(2)
     shown = 0
-    for alert in _stream_bodies(_client(url), names.ALERTS_STREAM):
+    for alert in _stream_bodies(_client(url, settings), names.ALERTS_STREAM):
         if fnmatch.fnmatch(alert["rule"], rule) and shown < limit:
             print(orjson.dumps(alert).decode())
             shown += 1
@@ -251,7 +260,7 @@ def dlq_list(limit: int = 50) -> None:
         raise typer.Exit(2)
     table = Table("id", "stage", "reason", "error", "payload")
     for entry_id, fields in entries(
-        _client(url), names.DEAD_LETTER_STREAM, newest_first=True, count=limit
+        _client(url, settings), names.DEAD_LETTER_STREAM, newest_first=True, count=limit
     ):
         f = {k.decode(): v.decode("utf-8", "replace") for k, v in fields.items()}
         table.add_row(
@@ -272,7 +281,7 @@ def dlq_replay(
     if not url:
         err.print("[red]set EVENTWATCH_REDIS_URL[/]")
         raise typer.Exit(2)
-    client = _client(url)
+    client = _client(url, settings)
     moved = 0
     for entry_id, fields in entries(client, names.DEAD_LETTER_STREAM):
         if entry_ids and entry_id.decode() not in entry_ids:
@@ -317,7 +326,7 @@ def rules_backtest(
     if not url:
         err.print("[red]set EVENTWATCH_REDIS_URL[/]")
         raise typer.Exit(2)
-    client = _client(url)
+    client = _client(url, settings)
     events = []
     from faststream.redis.parser import BinaryMessageFormatV1
 
@@ -356,6 +365,7 @@ def start_workers(
         "EVENTWATCH_LOG_LEVEL": "WARNING",
         **os.environ,
         "EVENTWATCH_REDIS_URL": url,
+        "EVENTWATCH_REDIS_CLUSTER": "true" if settings.redis_cluster else "false",
         "EVENTWATCH_INGEST_PORT": str(settings.ingest_port),
         "EVENTWATCH_EXTRACT_PORT": str(settings.extract_port),
         "EVENTWATCH_ALERT_PORT": str(settings.alert_port),
@@ -415,7 +425,7 @@ def stop_workers(procs: list[subprocess.Popen[bytes]], timeout: float = 30) -> N
             proc.kill()
 
 
-def drained(client: redis.Redis) -> bool:
+def drained(client: SyncRedis) -> bool:
     """True when every stage's group has read and acknowledged everything in its stream."""
     for stream, group in PIPELINE:
         try:
@@ -440,7 +450,7 @@ def _print_alert(alert: dict[str, Any]) -> None:
         out.print(f"        evidence: “{event['sentence'][:160]}” ({event['article_id']})")
 
 
-def summary(client: redis.Redis) -> Table:
+def summary(client: SyncRedis) -> Table:
     """Articles, events by type and alerts by rule, read back from the streams."""
     events = Counter(e["type"] for e in _stream_bodies(client, names.EVENTS_STREAM))
     alerts = Counter(a["rule"] for a in _stream_bodies(client, names.ALERTS_STREAM))
@@ -463,7 +473,7 @@ def run(
     """Redis (embedded or given), the three workers, a replay of the seeds, alerts printed live."""
     settings = _settings()
     with redis_for(settings, fresh=once) as url:
-        client = _client(url)
+        client = _client(url, settings)
         procs = start_workers(url, settings)
         try:
             wait_ready(settings, procs, timeout=120)

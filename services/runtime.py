@@ -10,6 +10,10 @@ FastStream does not for Redis streams:
   that takes over entries a dead or stuck consumer left pending, and dead-letters an entry
   delivered more than `max_deliveries` times;
 - the dead-letter stream with a reason per entry, and its counter.
+
+On a Redis Cluster (`Settings.redis_cluster`) the broker and the client come from
+services/connect.py in their cluster flavour; nothing else here changes: each stream, with its
+consumer groups, is one key on its own slot.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from typing import Any
 import orjson
 import redis.asyncio as aioredis
 from faststream import FastStream
-from faststream.redis import RedisBroker, StreamSub
+from faststream.redis import StreamSub
 from faststream.redis.annotations import RedisBatchStreamMessage, RedisStreamMessage
 from faststream.redis.prometheus import RedisPrometheusMiddleware
 from faststream.redis.subscriber.usecases.stream_subscriber import _StreamHandlerMixin
@@ -37,7 +41,7 @@ from prometheus_client import CollectorRegistry
 from pydantic import ValidationError
 from redis.exceptions import AuthenticationError, ResponseError
 
-from services import names
+from services import connect, names
 from services.metrics import Metrics, MetricsServer, package_version
 from services.settings import Settings
 
@@ -72,8 +76,10 @@ class WorkerRuntime:
         self.url = settings.redis_url_value() or DEFAULT_URL
         self.registry = CollectorRegistry()
         self.metrics = Metrics(self.registry, stage)
-        self.broker = RedisBroker(
+        self.cluster = settings.redis_cluster
+        self.broker = connect.broker(
             self.url,
+            cluster=self.cluster,
             middlewares=[RedisPrometheusMiddleware(registry=self.registry, app_name=stage)],
             graceful_timeout=30.0,
             log_level=logging.DEBUG,
@@ -89,7 +95,9 @@ class WorkerRuntime:
             ),
         )
         self.outputs: dict[str, Any] = {}
-        self.redis: aioredis.Redis = aioredis.Redis.from_url(self.url, health_check_interval=10)
+        self.redis: connect.AsyncRedis = connect.async_client(
+            self.url, cluster=self.cluster, health_check_interval=10
+        )
         self.consumer = consumer_name()
         self.http = MetricsServer(self.registry, settings.metrics_host, port, self.is_ready)
         self.groups: list[tuple[str, str]] = []
@@ -179,10 +187,16 @@ class WorkerRuntime:
         )
 
     async def publish(self, stream: str, bodies: Sequence[dict[str, Any]]) -> None:
-        """Publish several bodies to a declared stream in one round trip (pipelined XADDs)."""
+        """Publish several bodies to a declared stream, in order: in one round trip (pipelined
+        XADDs) on one server; one XADD at a time on a cluster, whose FastStream producer
+        takes no pipeline."""
         if not bodies:
             return
         publisher = self.outputs[stream]
+        if self.cluster:
+            for body in bodies:
+                await publisher.publish(body)
+            return
         async with self.redis.pipeline(transaction=False) as pipe:
             for body in bodies:
                 await publisher.publish(body, pipeline=pipe)
@@ -237,8 +251,11 @@ class WorkerRuntime:
             await self.redis.ping()
         except AuthenticationError as exc:
             raise SystemExit(f"redis refused the credentials: {exc}") from None
-        except (OSError, aioredis.ConnectionError) as exc:
-            raise SystemExit(f"cannot reach redis: {exc}") from None
+        except (OSError, aioredis.ConnectionError, *connect.CLUSTER_ERRORS) as exc:
+            what = "the redis cluster" if self.cluster else "redis"
+            raise SystemExit(f"cannot reach {what}: {exc}") from None
+        if not self.cluster and connect.is_cluster_node(await self.redis.info("cluster")):
+            raise SystemExit(connect.NOT_CLUSTER_AWARE)
         for stream, group in self.groups:
             await ensure_group(self.redis, stream, group)
         self._redis_ok_at = time.monotonic()
@@ -282,13 +299,13 @@ class WorkerRuntime:
                     self.metrics.pending.labels(stream, group).set(pending)
                 self._redis_ok_at = time.monotonic()
                 self.metrics.redis_up.set(1)
-            except (OSError, aioredis.RedisError) as exc:
+            except (OSError, aioredis.RedisError, *connect.CLUSTER_ERRORS) as exc:
                 self.metrics.redis_up.set(0)
                 log.warning("redis check failed: %s", exc)
             await asyncio.sleep(LAG_REFRESH_SECONDS)
 
 
-async def ensure_group(redis: aioredis.Redis, stream: str, group: str) -> bool:
+async def ensure_group(redis: connect.AsyncRedis, stream: str, group: str) -> bool:
     """Create `group` on `stream` at id 0 (whole history) unless it exists; True if created."""
     try:
         await redis.xgroup_create(stream, group, id="0", mkstream=True)
@@ -300,7 +317,9 @@ async def ensure_group(redis: aioredis.Redis, stream: str, group: str) -> bool:
     return True
 
 
-async def group_backlog(redis: aioredis.Redis, stream: str, group: str) -> tuple[int | None, int]:
+async def group_backlog(
+    redis: connect.AsyncRedis, stream: str, group: str
+) -> tuple[int | None, int]:
     """(lag, pending) of a group: entries not yet delivered, and delivered but unacked.
 
     Lag is None when the group does not exist. Redis 7 reports lag itself; on 6.2 (the

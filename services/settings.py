@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -19,6 +20,11 @@ class Settings(BaseSettings):
         default=None,
         description="redis:// or rediss:// URL (user and password allowed); unset starts an "
         "embedded Redis under data_dir",
+    )
+    redis_cluster: bool = Field(
+        default=False,
+        description="redis_url names one node of a Redis Cluster (database 0): the workers use "
+        "FastStream's RedisClusterBroker and redis-py's RedisCluster clients",
     )
     data_dir: Path = Field(default=Path(".eventwatch"), description="embedded Redis data")
 
@@ -53,6 +59,20 @@ class Settings(BaseSettings):
         ):
             raise ValueError("redis_url must start with redis://, rediss:// or unix://")
         return value
+
+    @model_validator(mode="after")
+    def _cluster_url(self) -> Settings:
+        if not self.redis_cluster:
+            return self
+        url = self.redis_url_value()
+        if url is None:
+            raise ValueError("redis_cluster needs redis_url (a node of the cluster)")
+        parts = urlsplit(url)
+        if parts.scheme == "unix":
+            raise ValueError("redis_cluster needs a redis:// or rediss:// URL, not a socket")
+        if parts.path.strip("/") not in ("", "0"):
+            raise ValueError("a Redis Cluster has database 0 only: end redis_url in /0 or no path")
+        return self
 
     def redis_url_value(self) -> str | None:
         """The Redis URL in clear, for the client only: never log it."""

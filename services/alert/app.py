@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from schemas.alerts import Alert
 from schemas.events import EVENT_ADAPTER, Event
-from services import names
+from services import connect, names
 from services.alert.alertmanager import AlertmanagerForwarder
 from services.alert.engine import RedisRuleState, RuleEngine
 from services.alert.watch import RulesReloader
@@ -85,12 +85,12 @@ def create_app(settings: Settings | None = None) -> FastStream:
 
     async def deliver(alerts: list[Alert]) -> None:
         await rt.publish(names.ALERTS_STREAM, [a.model_dump(mode="json") for a in alerts])
-        async with rt.redis.pipeline(transaction=False) as pipe:
-            for alert in alerts:
-                data = orjson.dumps(alert.model_dump(mode="json"))
-                pipe.publish(names.severity_channel(alert.severity), data)
-                pipe.publish(names.rule_channel(alert.rule), data)
-            await pipe.execute()
+        messages = []
+        for alert in alerts:
+            data = orjson.dumps(alert.model_dump(mode="json"))
+            messages.append((names.severity_channel(alert.severity), data))
+            messages.append((names.rule_channel(alert.rule), data))
+        await connect.publish_all(rt.redis, messages)  # pipelined, or one by one on a cluster
         for alert in alerts:
             rt.metrics.alerts.labels(alert.rule, alert.severity).inc()
             log.info("alert %s rule=%s %s", alert.alert_id, alert.rule, alert.summary,

@@ -18,8 +18,6 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-import redis.asyncio as aioredis
-
 from schemas.alerts import (
     Alert,
     CorroboratedRule,
@@ -32,7 +30,8 @@ from schemas.alerts import (
 )
 from schemas.events import EVENT_ADAPTER, Event
 from services.alert.rules import RuleIndex
-from services.names import ALERT_STATE_PREFIX
+from services.connect import AsyncRedis
+from services.names import rule_state_key
 
 log = logging.getLogger(__name__)
 # The events a threshold alert carries at most (the latest ones): evidence, not an archive.
@@ -394,9 +393,10 @@ def _text(value: bytes | str) -> str:
 
 class RedisRuleState:
     """Rule state in Redis under `ALERT_STATE_PREFIX`; every step is one atomic command or
-    script, so several alert workers can share it."""
+    script, so several alert workers can share it. A script only touches keys of one rule, and
+    a rule's keys share its hash tag (`names.rule_state_key`), so this works on a Cluster."""
 
-    def __init__(self, redis: aioredis.Redis, ttl_seconds: int) -> None:
+    def __init__(self, redis: AsyncRedis, ttl_seconds: int) -> None:
         self.redis = redis
         self.ttl_ms = int(ttl_seconds * 1000)
         self._claim = redis.register_script(_CLAIM)
@@ -406,7 +406,7 @@ class RedisRuleState:
 
     @staticmethod
     def _key(part: str, rule: str, rest: str) -> str:
-        return f"{ALERT_STATE_PREFIX}{part}:{rule}:{rest}"
+        return rule_state_key(rule, part, rest)
 
     async def claim(self, rule: str, key: str, fused: str, realert_ms: int, now_ms: int) -> bool:
         keys = [self._key("fired", rule, fused), self._key("realert", rule, key)]

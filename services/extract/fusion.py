@@ -5,8 +5,10 @@ Two events fuse when their type and `fusion_key()` agree and their dates are com
 that every extract worker agrees; `LocalFusion` does the same in memory for the CLI.
 
 Redis layout (all keys expire after `ttl_seconds`):
-- `FUSION_PREFIX + "key:" + digest`: hash, fused_id -> "first_day:last_day" (or "" if undated)
-- `FUSION_PREFIX + "sources:" + fused_id`: sorted set of sources, scored by arrival order
+- `fusion_candidates_key(digest)`: hash, fused_id -> "first_day:last_day" (or "" if undated)
+- `fusion_sources_key(digest, fused_id)`: sorted set of sources, scored by arrival order
+Both carry the digest as their hash tag (`eventwatch:fusion:{<digest>}:...`), so the script that
+touches them runs on a Redis Cluster; a fused id only ever belongs to the digest that made it.
 """
 
 from __future__ import annotations
@@ -17,18 +19,18 @@ import logging
 from datetime import date
 from typing import Any
 
-from redis.asyncio import Redis
-
 from schemas.documents import Article
 from schemas.events import Event
-from services.names import FUSION_PREFIX
+from services.connect import AsyncRedis
+from services.names import fusion_candidates_key, fusion_sources_key
 
 log = logging.getLogger(__name__)
 
 DATE_TOLERANCE_DAYS = 3  # "departed on Monday" and "arrived on Tuesday" are one visit
 
 # Atomic find-or-create of the fused event and registration of the source: workers racing on
-# the same key serialise here, so they all return the same fused_id.
+# the same key serialise here, so they all return the same fused_id. The sources key is built
+# here from ARGV[8]; it shares KEYS[1]'s hash tag, hence its slot (Redis Cluster).
 FUSE_SCRIPT = """
 local lo = tonumber(ARGV[1])
 local hi = tonumber(ARGV[2])
@@ -127,7 +129,7 @@ def source_of(article: Article) -> str:
 class FusionIndex:
     """Fused events in Redis, shared by every extract worker."""
 
-    def __init__(self, redis: Redis, ttl_seconds: int = 30 * 86400) -> None:
+    def __init__(self, redis: AsyncRedis, ttl_seconds: int = 30 * 86400) -> None:
         self.redis = redis
         self.ttl_seconds = ttl_seconds
         self._script: Any = None
@@ -143,8 +145,9 @@ class FusionIndex:
         for event in events:
             interval = date_interval(event.occurred_on)
             first, second = proposed_ids(event)
+            digest = fusion_digest(event)
             reply = await self._script(
-                keys=[f"{FUSION_PREFIX}key:{fusion_digest(event)}"],
+                keys=[fusion_candidates_key(digest)],
                 args=[
                     interval[0] if interval else "",
                     interval[1] if interval else "",
@@ -153,7 +156,7 @@ class FusionIndex:
                     source,
                     self.ttl_seconds,
                     DATE_TOLERANCE_DAYS,
-                    f"{FUSION_PREFIX}sources:",
+                    fusion_sources_key(digest, ""),  # + fused_id, in the script
                 ],
             )
             values = [v.decode() if isinstance(v, bytes) else str(v) for v in reply]

@@ -25,11 +25,11 @@ import zlib
 from functools import lru_cache
 
 import numpy as np
-import redis.asyncio as aioredis
 from datasketch import MinHash
 
 from schemas.documents import Article
-from services.names import SEEN_HASH_PREFIX, STORY_PREFIX
+from services.connect import AsyncRedis
+from services.names import seen_hash_key, story_band_key, story_doc_key
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +101,7 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
 # Atomic registration: a content hash seen before means an exact repeat; otherwise the article
 # joins its band buckets and gets back, per earlier article, how many bands it shares. One script,
 # so two workers registering at once each see exactly the articles registered before them.
+# Every key it gets shares the `{story}` hash tag (services/names.py), so it runs on a Cluster.
 _REGISTER = """
 local seen_key, doc_key = KEYS[1], KEYS[2]
 local id, ttl, now, busy = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -141,7 +142,7 @@ class StoryIndex:
 
     def __init__(
         self,
-        redis: aioredis.Redis,
+        redis: AsyncRedis,
         *,
         ttl_seconds: int = 30 * 86400,
         threshold: float = THRESHOLD,
@@ -159,11 +160,8 @@ class StoryIndex:
         while the same text in a new message is a repeat.
         """
         hashes = shingle_hashes(article)
-        bands = [
-            f"{STORY_PREFIX}band:{i}:{int(v):08x}"
-            for i, v in enumerate(signature(article).hashvalues)
-        ]
-        keys = [SEEN_HASH_PREFIX + article.content_hash, self._doc_key(article.article_id)]
+        bands = [story_band_key(i, int(v)) for i, v in enumerate(signature(article).hashvalues)]
+        keys = [seen_hash_key(article.content_hash), self._doc_key(article.article_id)]
         args: list[str | int | bytes] = [
             article.article_id,
             self.ttl_seconds,
@@ -230,7 +228,7 @@ class StoryIndex:
 
     @staticmethod
     def _doc_key(article_id: str) -> str:
-        return f"{STORY_PREFIX}doc:{article_id}"
+        return story_doc_key(article_id)
 
 
 def _text(value: bytes | str | None) -> str:
