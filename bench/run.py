@@ -31,6 +31,8 @@ import redis
 from rich.console import Console
 from rich.table import Table
 
+from bench.bench_ingest import measure as ingest_measure
+from bench.bench_rules import measure as rules_measure
 from bench.corpus import generate
 from services import names
 from services.cli import STAGES, drained, stop_workers, wait_ready
@@ -355,18 +357,8 @@ def main() -> None:
         capacity_docs = results["extract_workers_1"]["articles_per_s"]
         lat_docs = [(f"lat-{d.doc_id}", d.content) for d in generate(min(n, 200), seed=99)]
         results["latency"] = measure_latency(server.url, lat_docs, rate=capacity_docs / 2)
-    try:
-        from bench.bench_ingest import measure as ingest_measure
-
-        results["ingest"] = ingest_measure(500)
-    except ImportError:
-        pass
-    try:
-        from bench.bench_rules import measure as rules_measure
-
-        results["rules"] = rules_measure()
-    except ImportError:
-        pass
+    results["ingest"] = ingest_measure(500)
+    results["rules"] = rules_measure()
     limit = results["nlp_pipe_words_per_s_n1"]
     results["ratios"] = {
         "extract_inprocess_vs_limit": results["extract_inprocess_words_per_s"] / limit,
