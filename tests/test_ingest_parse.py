@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from schemas.documents import Article, RawDocument
+from services.ingest.dates import find_date
 from services.ingest.parse import REASONS, BadDocument, load_file, parse_document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -230,6 +231,267 @@ def test_envelope_date_without_offset_takes_the_outlets_zone() -> None:
     assert parse_document(raw).published_at == datetime(2025, 3, 19, 17, 55, tzinfo=KST)
 
 
+# Pages written for these tests in the shapes other outlets use: (file, title, published_at,
+# authors, first words of the body, last words of the body, furniture that must not survive).
+H = timedelta(hours=1)
+OUTLET_PAGES = [
+    (
+        "gulf_stamp_time_first.txt",
+        "Oman hosts second round of indirect talks on Red Sea shipping",
+        # "First published: 14:05 GST, Sun 9 March 2025", under a masthead's "08 March 2025"
+        datetime(2025, 3, 9, 14, 5, tzinfo=timezone(4 * H)),
+        ["Huda Al-Mansouri"],
+        "Omani mediators on Sunday began",
+        "its commander told reporters last week.",
+        ["THE GULF OBSERVER", "Podcasts", "Diplomacy", "Diplomatic Editor", "published", "updated",
+         "WhatsApp", "Advertisement", "You might also like", "Qatar signs", "Comments", "comment",
+         "Photo: Gulf Observer"],
+    ),
+    (
+        "eu_dotted_date.txt",
+        "EU Ministers Agree to Extend Sanctions on Belarus for Six Months",
+        datetime(2025, 4, 7, 16, 42, tzinfo=timezone(2 * H)),  # "07.04.2025 – 16:42 CEST": 7 April
+        ["Katarina Vogt"],
+        "BRUSSELS — European Union foreign ministers",
+        "crossing the bloc's territory.",
+        ["Europa Ledger", "Politics Economy", "Login", "Security\n", "Author", "Print", "Mail",
+         "Advertisement", "Read also", "Poland extends", "TAGS", "Comments are closed"],
+    ),
+    (
+        "wire_yearless_with_update.txt",
+        "China and Cambodia begin annual Golden Dragon drills near Phnom Penh",
+        # "BEIJING, April 14 (Xinhua) --": the year from the page's "Updated:" line, Beijing time
+        datetime(2025, 4, 14, tzinfo=timezone(8 * H)),
+        [],
+        "BEIJING, April 14 (Xinhua) -- Chinese and Cambodian troops",
+        "not directed at any third country.",
+        ["ASIA PACIFIC WIRE", "English", "Updated", "(END)", "Editor", "Related", "Ream base"],
+    ),
+    (
+        "us_broadcaster_numeric.txt",
+        "Senate panel advances bill to speed up weapons deliveries to Taiwan",
+        # "Published 04/08/2025 9:14 AM EDT": an American page writes the month first
+        datetime(2025, 4, 8, 9, 14, tzinfo=timezone(-4 * H)),
+        ["Jordan Ellis", "Priya Raman"],
+        "WASHINGTON (CapNews) — The Senate Foreign Relations Committee",
+        "urged lawmakers to stop it.",
+        ["CAPITOL NEWS NETWORK", "Live TV", "POLITICS", "Published", "min read", "Share this",
+         "___", "reported from Washington", "contributed to this report", "MORE FROM",
+         "stopgap"],
+    ),
+    (
+        "africa_dateline_full_date.txt",
+        "Kenya and Somalia agree to reopen border crossing at Mandera",
+        # only a dateline dates this page: "NAIROBI, Kenya, March 12, 2025 (EAP) —", Nairobi time
+        datetime(2025, 3, 12, tzinfo=timezone(3 * H)),
+        [],
+        "NAIROBI, Kenya, March 12, 2025 (EAP) — Kenya and Somalia agreed",
+        "through informal crossings.",
+        ["Independent reporting", "Lifestyle", "Search", "REGION", "Share this article",
+         "Most Read", "Shilling", "Marathon"],
+    ),
+    (
+        "blog_wrapped_title_case.txt",
+        "What The Naval Drills Tell Us About Beijing's Priorities",
+        datetime(2025, 3, 4, tzinfo=UTC),  # "Date: 04/03/2025": day first, no zone stated
+        ["Martin Osei"],
+        "Three weeks of live-fire naval drills in the waters east of Taiwan ended on Sunday, and",
+        "Japan's southernmost islands.",
+        ["Home", "About", "Posted by", "Tweet", "Leave a Reply", "email address", "Required",
+         "Name *", "Email *", "Comment"],
+    ),
+    (
+        "ledger_no_meta.html",
+        "Finland reopens two border crossings with Russia for freight",  # the h1 <title> repeats
+        datetime(2025, 5, 14, 7, 30, tzinfo=timezone(3 * H)),  # "14.05.2025 at 07:30 EEST"
+        ["Eero Lindholm"],
+        "HELSINKI — Finland reopened two crossings",
+        "called for passenger traffic to resume.",
+        ["Northern Ledger", "Home ›", "Facebook", "Email", "Published", "Read more",
+         "border fence", "Estonia tightens", "Join the discussion", "rights reserved"],
+    ),
+    (
+        "harbor_wire_jsonld.html",
+        "Japan, Philippines sign deal to share radar data",  # og:title without "| Harbor Wire"
+        datetime(2025, 6, 20, 18, 5, tzinfo=timezone(9 * H)),  # JSON-LD @graph datePublished
+        ["Kenji Arakawa"],
+        "The agreement lets Manila receive real-time feeds",  # the standfirst is article text
+        "joint air-defence exercise next year.",
+        ["Asia · Defence", "June 20, 2025", "Yonaguni", "More from Asia", "shuttle diplomacy",
+         "Vietnam buys", "©"],
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "published", "authors", "first", "last", "furniture"),
+    OUTLET_PAGES,
+    ids=[page[0] for page in OUTLET_PAGES],
+)
+def test_pages_of_other_outlets(
+    name: str,
+    title: str,
+    published: datetime,
+    authors: list[str],
+    first: str,
+    last: str,
+    furniture: list[str],
+) -> None:
+    article = parse(PAGES / name)
+    assert_consistent(article)
+    assert article.title == title
+    assert article.published_at == published
+    assert article.published_at.utcoffset() == published.utcoffset()  # type: ignore[union-attr]
+    assert article.authors == authors
+    assert article.body.startswith(first)
+    assert article.body.endswith(last)
+    for junk in furniture:
+        assert junk not in article.body, junk
+    assert article.title not in article.body
+
+
+def test_captions_of_other_outlets_are_kept_apart() -> None:
+    gulf = parse(PAGES / "gulf_stamp_time_first.txt")
+    assert gulf.captions == [
+        "Delegates leave a hotel in Muscat after the first session of talks on Sunday. "
+        "Photo: Gulf Observer"
+    ]
+    harbor = parse(PAGES / "harbor_wire_jsonld.html")
+    assert harbor.captions == [
+        "A coastal radar station on Yonaguni island, June 2024. Harbor Wire/File"
+    ]
+    assert harbor.source == "harborwire.example.net"
+
+
+def test_wrapped_lines_rejoin_even_before_a_capital() -> None:
+    article = parse(PAGES / "blog_wrapped_title_case.txt")
+    first = article.body.split("\n\n")[0]
+    assert first == (
+        "Three weeks of live-fire naval drills in the waters east of Taiwan ended on Sunday, and "
+        "the pattern of the exercise says more about the priorities of the People's Liberation "
+        "Army than the official statements that accompanied it."
+    )
+
+
+def test_masthead_date_ranks_below_the_articles_own_stamp() -> None:
+    # "Saturday, 08 March 2025" above the headline is the site's today, not the article's date
+    article = parse(PAGES / "gulf_stamp_time_first.txt")
+    assert article.published_at is not None and article.published_at.day == 9
+
+
+def _page(*lines: str) -> RawDocument:
+    body = (
+        "The two governments agreed on Tuesday to resume talks on the disputed border, "
+        "officials said after a meeting in the capital."
+    )
+    return RawDocument(doc_id="p", content="\n".join([*lines, "", body]))
+
+
+@pytest.mark.parametrize(
+    ("lines", "published"),
+    [
+        # a page that only says when it was updated: that date, in the zone it states
+        (["Talks on border resume after a year", "Updated: 3 March 2025 10:00 GMT"],
+         datetime(2025, 3, 3, 10, 0, tzinfo=UTC)),
+        # published wins over updated, whatever the order
+        (["Talks on border resume after a year", "Last updated 5 March 2025, 09:00 UTC+3",
+          "Posted: 4 March 2025, 18:30 UTC+3"],
+         datetime(2025, 3, 4, 18, 30, tzinfo=timezone(3 * H))),
+        # a stamp in another language goes through dateparser, strictly
+        (["Grenzgespräche werden nach einem Jahr fortgesetzt",
+          "Veröffentlicht am 5. März 2025, 14:30 Uhr"],
+         datetime(2025, 3, 5, 14, 30, tzinfo=UTC)),
+        # nothing that could be invented from today
+        (["Talks on border resume after a year", "Posted 2 hours ago"], None),
+        (["Talks on border resume after a year", "Published: Tuesday"], None),
+        # a sentence that mentions a date is no date line
+        (["Talks on border resume after a year",
+          "Updated figures released on March 3, 2025 show a rise in crossings."], None),
+    ],
+)  # fmt: skip
+def test_date_lines(lines: list[str], published: datetime | None) -> None:
+    article = parse_document(_page(*lines), received_at=RECEIVED)
+    assert article.published_at == published
+    if published is not None:
+        assert article.published_at.utcoffset() == published.utcoffset()  # type: ignore[union-attr]
+    for line in lines[1:]:
+        if published is not None or "Published" in line:
+            assert line not in article.body  # a date line is metadata, not text
+
+
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        # a question is a headline, not the first sentence
+        (["Opinion", "Can Europe defend itself without the United States?", "By Anna Keller"],
+         "Can Europe defend itself without the United States?"),
+        # a headline in capitals under a masthead in capitals and a menu of cells
+        (["WORLD NEWS DAILY", "HOME   WORLD   ASIA   EUROPE",
+          "NORTH KOREA TEST-FIRES CRUISE MISSILES OFF WEST COAST", "By Staff Reporter"],
+         "NORTH KOREA TEST-FIRES CRUISE MISSILES OFF WEST COAST"),
+        # a wire's update tag is not part of the headline
+        (["(2nd LD) Border talks to resume next week, ministry says", "2025-03-04 10:21"],
+         "Border talks to resume next week, ministry says"),
+        # a tagline above the menu is not the headline
+        (["Straight news from the Caucasus since 2004", "News · Politics · Economy · Sport",
+          "Border talks to resume next week after a year-long pause"],
+         "Border talks to resume next week after a year-long pause"),
+        # section labels and a breadcrumb are not headlines either
+        (["WORLD", "Home > Asia > Korea", "Middle East", "Talks on border resume after a year"],
+         "Talks on border resume after a year"),
+    ],
+)  # fmt: skip
+def test_headlines(lines: list[str], title: str) -> None:
+    article = parse_document(_page(*lines), received_at=RECEIVED)
+    assert article.title == title
+    assert article.body.startswith("The two governments agreed on Tuesday")
+
+
+def test_yearless_dateline_takes_no_year_from_the_clock() -> None:
+    raw = RawDocument(
+        doc_id="nodate",
+        content="SEOUL, Jan. 9 (Yonhap) -- North Korea fired two cruise missiles into the "
+        "Yellow Sea on Thursday, the Joint Chiefs of Staff said.",
+    )
+    # no other date on the page and no arrival time from the caller: no date, not "this year"
+    assert parse_document(raw).published_at is None
+    # with the arrival time the caller vouches for, that year (as before)
+    assert parse_document(raw, received_at=RECEIVED).published_at == datetime(
+        2025, 1, 9, tzinfo=KST
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("11.02.2025 | 14:35", (2025, 2, 11, 14, 35, None)),  # dotted: day first
+        ("16/1/2025 9:20 am", (2025, 1, 16, 9, 20, None)),
+        ("05/12/2024 at 11:48 CET", (2024, 12, 5, 11, 48, "+01:00")),  # ambiguous: day first
+        ("03/05/2025 10:00 EST", (2025, 3, 5, 10, 0, "-05:00")),  # an American zone: month first
+        ("Updated Feb. 18, 2025 6:47 p.m. ET", (2025, 2, 18, 18, 47, "America/New_York")),
+        ("KYIV NEWS - 2025/03/25 17:40 (JST)", (2025, 3, 25, 17, 40, "+09:00")),
+        ("17:55 KST, Wed 19 March 2025", (2025, 3, 19, 17, 55, "+09:00")),
+        ("Published in print, February 4th, 2025", (2025, 2, 4, None, 0, None)),
+        ("06 Feb 2025 - 09:45 GMT", (2025, 2, 6, 9, 45, "+00:00")),
+        ("March 3, 2025 at 9:15 UTC+3", (2025, 3, 3, 9, 15, "+03:00")),
+        ("2025-04-02T08:15:00+02:00", (2025, 4, 2, 8, 15, "+02:00")),
+    ],
+)
+def test_find_date(text: str, expected: tuple[object, ...]) -> None:
+    found = find_date(text)
+    assert found is not None
+    assert (found.year, found.month, found.day, found.hour, found.minute, found.zone) == expected
+
+
+def test_find_date_invents_nothing() -> None:
+    assert find_date("February 30, 2025") is None
+    assert find_date("March 40, 2025") is None
+    assert find_date("Jan. 9") is None  # a month and day alone only in a dateline
+    dateline = find_date("Jan. 9", yearless=True)
+    assert dateline is not None and dateline.year is None
+    assert dateline.resolve(None, "Asia/Seoul") is None  # no year given, none made up
+
+
 def test_stable_id_and_hash() -> None:
     first, again = parse(SEEDS["002"]), parse(SEEDS["002"])
     assert first.article_id == again.article_id == "002_2b44a896745bf219"
@@ -324,3 +586,10 @@ def test_parser_raises_nothing_but_bad_document(fmt: str, content: str) -> None:
 def test_language(text: str, language: str) -> None:
     article = parse_document(RawDocument(doc_id="l", content=f"{text}\n{text}x"))
     assert article.language == language
+
+
+def test_the_worker_dates_arrival_from_the_stream_entry_id() -> None:
+    from services.ingest.app import arrival
+    from services.runtime import Entry
+
+    assert arrival(Entry("1736400000000-3", {})) == datetime(2025, 1, 9, 5, 20, tzinfo=UTC)

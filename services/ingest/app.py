@@ -6,6 +6,7 @@ Run alone with `faststream run services.ingest.app:app` or `eventwatch worker in
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 from faststream import FastStream
 from pydantic import ValidationError
@@ -18,6 +19,12 @@ from services.runtime import Entry, WorkerRuntime, validation_reason
 from services.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+def arrival(entry: Entry) -> datetime:
+    """When the document reached the raw stream: the millisecond part of its entry id. A live
+    feed's yearless dateline ("SEOUL, Jan. 9 (Yonhap) --") takes its year from this."""
+    return datetime.fromtimestamp(int(entry.message_id.split("-", 1)[0]) / 1000, UTC)
 
 
 def create_app(settings: Settings | None = None) -> FastStream:
@@ -42,7 +49,9 @@ def create_app(settings: Settings | None = None) -> FastStream:
         for entry in entries:
             try:
                 raw = RawDocument.model_validate(entry.body)
-                article = parse_document(raw, max_bytes=settings.max_document_bytes)
+                article = parse_document(
+                    raw, received_at=arrival(entry), max_bytes=settings.max_document_bytes
+                )
             except ValidationError as exc:
                 await rt.refuse(names.RAW_STREAM, entry, "bad_message", validation_reason(exc))
                 continue

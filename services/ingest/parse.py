@@ -12,19 +12,17 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
-import dateparser
 import orjson
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from schemas.documents import Article, Paragraph, RawDocument
+from services.ingest.dates import FoundDate, find_date, parse_foreign, weekday_before, zone
 
 log = logging.getLogger(__name__)
 
@@ -109,20 +107,22 @@ DATELINE_ZONES = {
     "brussels": "Europe/Brussels",
     "berlin": "Europe/Berlin",
     "paris": "Europe/Paris",
+    "ankara": "Europe/Istanbul",
+    "tehran": "Asia/Tehran",
+    "beirut": "Asia/Beirut",
+    "jerusalem": "Asia/Jerusalem",
+    "cairo": "Africa/Cairo",
+    "nairobi": "Africa/Nairobi",
+    "manila": "Asia/Manila",
+    "hanoi": "Asia/Ho_Chi_Minh",
+    "islamabad": "Asia/Karachi",
+    "new delhi": "Asia/Kolkata",
+    "minsk": "Europe/Minsk",
 }
 
-TZ_ABBREVIATIONS = {
-    "kst": _SEOUL,
-    "jst": "Asia/Tokyo",
-    "msk": _MOSCOW,
-    "utc": "UTC",
-    "gmt": "UTC",
-    "cet": "Europe/Paris",
-    "est": "America/New_York",
-    "edt": "America/New_York",
-}
 
-# Whole lines that are page furniture, never article text (matched case-insensitively).
+# Whole lines that are page furniture, never article text (matched case-insensitively, on the
+# line without its decoration: "— ADVERTISEMENT —" is matched as "ADVERTISEMENT").
 BOILERPLATE = (
     r"settings",
     r"ⓕ?\s*font[- ]?size",
@@ -139,7 +139,7 @@ BOILERPLATE = (
     r"go top( letter)?",
     r"close|menu|search|home|more|next|previous",
     r"(most (read|popular|viewed))( stories| articles)?",
-    r"advertisement|sponsored( content)?|ad",
+    r"(\W*advertisement\W*|sponsored( content)?|ad|promoted|paid (content|partner))",
     r"(subscribe|sign up|log ?in|sign in|register)\b.{0,60}",
     r"skip to (main )?content|back to top|scroll to top",
     r"(read|see|load|show) more.{0,40}",
@@ -153,15 +153,72 @@ BOILERPLATE = (
     r"(tags?|keywords?|topics?)\s*:.{0,200}",
     r"follow us.{0,60}",
     r"more from .{1,60}",
+    r"(reading time|read time)\W{0,3}\d+\s*min(ute)?s?\.?|\d+\s*min(ute)?s?\.? read",
+    r"(e-?paper|newsletters?|donate|support us|live tv|watch live|get (the app|alerts)|all news)",
+    r"link copied|save (for later|article)|gift (this )?article|reuse this content",
+    r"(this|the) (article|story) (is|was) (more than|over) \d+ (years?|months?) old\.?",
+    r".{0,120},? opens (a )?new (tab|window)\.?",
+    r"(your )?browser does not support.{0,60}|.{0,40}\b(enable|turn on) javascript.{0,60}",
+    r"javascript is (disabled|required|not enabled).{0,60}",
+    r"(the )?(story|article) continues (below|after).{0,40}|continue reading.{0,40}",
+    r"advertisement.{0,5}(scroll|continue).{0,40}",
 )
 _BOILERPLATE = re.compile("|".join(f"(?:{p})" for p in BOILERPLATE), re.IGNORECASE)
 
-# Photo credits that end a caption line: "[AFP/YONHAP]", "[NEWS1]", "TASS-Yonhap", "(AP Photo/…)".
+# Prompts of a comment section: never news prose, wherever they stand.
+COMMENT_PROMPTS = (
+    r"^comments?\s*(?:[(:]\s*\d+\)?|are (?:closed|moderated|reviewed|disabled)|policy|$)",
+    r"\b(?:leave|add|post|write|submit) (?:a|your) (?:comment|reply)",
+    r"\bbe the first to (?:comment|reply|review)",
+    r"\b(?:log|sign) ?in (?:or register )?to (?:comment|reply|join|leave|post)",
+    r"\bjoin the (?:conversation|discussion|debate)\b",
+    r"\bhave your say\b",
+    r"\byour email address will not be published",
+    r"\brequired fields are marked",
+    r"\bcomments? (?:that|which) (?:include|contain)",
+    r"\b(?:reader|user)s?'? comments?\b",
+    r"\btell us in the comments\b",
+    r"\bcomments? (?:are|is|will be) (?:closed|moderated|reviewed|posted|welcome)",
+    r"\bto (?:leave|post|add) a comment\b",
+)
+_COMMENT_PROMPT = re.compile("|".join(f"(?:{p})" for p in COMMENT_PROMPTS), re.IGNORECASE)
+_COMMENT_WORDS = (
+    "comment", "reply", "be the first", "join the", "have your say", "email address", "required"
+)  # fmt: skip
+
+# Headings of link lists (related stories, most read, tags, a wire's "(END)"): after one the
+# cleaner drops short lines until prose resumes.
+LIST_HEADINGS = (
+    r"(?:\w+\s+)?related\b.{0,40}",
+    r".{0,30}\b(?:related|recommended) (?:to|for|stories|articles|news|coverage|content|links)"
+    r"\b.{0,30}",
+    r"(?:read|see|watch|listen)\s+(?:more|also|next)\b.{0,40}",
+    r"also (?:read|see|on)\b.{0,40}",
+    r"more (?:on|from|in|about|stories|news|articles|coverage|headlines|videos)\b.{0,40}",
+    r"(?:latest|top|other|similar|popular|suggested|trending|recommended)"
+    r" (?:news|stories|articles|headlines|videos|reads|now|posts)\b.{0,20}",
+    r"trending|recommended|further reading|editor'?s? picks?|in (?:this|other) news",
+    r"you (?:may|might) (?:also )?(?:like|be interested in|have missed).{0,20}",
+    r"most (?:read|viewed|popular|shared|watched|commented|recent)\b.{0,30}",
+    r"explore more\b.{0,40}|keywords?|tags?|topics?|in this (?:story|article)",
+    r"(?:suggested|related|popular|trending|more|other) (?:topics?|tags?)",
+    r"\(end\)|-+\s*30\s*-+|#{3}",
+)
+_LIST_HEADING = re.compile("|".join(f"(?:{p})" for p in LIST_HEADINGS), re.IGNORECASE)
+
+# Photo credits that end a caption line: "[AFP/YONHAP]", "[NEWS1]", "TASS-Yonhap", "(AP Photo/…)",
+# "(Photo: ICANA)", "Photograph: Reuters", "[Turkish Presidency/Handout]", "— ISPR".
 _CREDIT = re.compile(
     r"(?:\[[A-Z0-9][A-Z0-9 .,&'/_-]{1,40}\]"
+    r"|\[[A-Z][^\[\]]{1,40}/(?:Handout|Reuters|AFP|AP|EPA|Getty|Anadolu|File)\]"
     r"|\b[A-Z][A-Za-z]+(?:[/-][A-Z][A-Za-z]+)*-Yonhap"
     r"|\((?:AP|AFP|EPA|Reuters|Getty|Yonhap|Xinhua|TASS)\b[^()]{0,60}\)"
+    r"|\([^()]{1,60}\bvia (?:AP|AFP|Reuters|Getty Images|EPA)\)"
+    r"|\(?\b(?:Photo|Photograph|Picture|Image|Credit|File photo)s?(?: credit)?\s*[:/]"
+    r"\s*[^()]{1,60}\)?"
     r"|\b(?:Yonhap|Reuters|AFP|AP|EPA|Getty Images|Xinhua|KCNA|TASS|Sputnik|Bloomberg|Newsis|News1)"
+    r"|\s[—–]\s?(?:[A-Z]{2,8}|Reuters|File|Handout)"
+    r"|\b[A-Z]{2,12}/[A-Z][A-Za-z.'-]+(?: [A-Z][A-Za-z.'-]+)?"
     r"|\b(?:Courtesy of|Photo by|Photo courtesy of|Korea Times photo by) [^.]{1,60})\s*$"
 )
 
@@ -171,44 +228,112 @@ _WEBMAIL = frozenset(
 # Image hosts that say nothing about the outlet.
 _CDN_HINTS = ("cloudfront", "akamai", "cdn", "wp.com", "imgur", "googleusercontent", "twimg")
 
+# Words of a share bar: "Facebook X WhatsApp Email Copy link", "Like Share Save Print".
+_SHARE_STRONG = _words(
+    "share shares sharing facebook twitter x whatsapp telegram email e-mail mail linkedin reddit "
+    "pinterest flipboard bluesky threads kakao kakaotalk vk weibo wechat line print copy tweet "
+    "like save bookmark messenger sms f fb in tw li ok gift"
+)
+_SHARE_WEAK = _words("on this article story link copied via the reuse content to page url")
+
 # ---------------------------------------------------------------------------------------------
 # Line patterns.
 
 _TERMINAL = tuple(".!?…\"”’':;")
+_STOPS = tuple(".!?…")
+_CLOSERS = "\"”’')]»"
 _WORD = re.compile(r"\w+")
+_ALPHA_WORD = re.compile(r"[^\W\d_]{2,}|\b[^\W\d_]\b")
 _EMAIL = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
 _CF_EMAIL = re.compile(r"\[?\s*\[?email\s*protected\]?\s*\]?", re.IGNORECASE)
 _MD_IMAGE = re.compile(r"^!\[(?P<alt>.*)\]\((?P<url>[^()\s]*)(?:\s+\"[^\"]*\")?\)$")
 _MD_LINK = re.compile(r"\[([^\[\]]+)\]\((?:https?://|/)[^()\s]*\)")
 _ORIGINAL_SOURCE = re.compile(r"^original source:\s*(?P<src>\S+)", re.IGNORECASE)
-_STAMP = re.compile(
-    r"^(?P<kind>first published|published|posted|updated|last updated|modified|date)"
-    r"(?:\s+(?:on|at))?\s*[:：]?\s+(?P<date>.+)$",
+# Labels of a date line; the kind decides its rank ("updated" only when nothing else is given).
+_STAMP_LABEL = re.compile(
+    r"^(?:(?P<kind>first published|originally published|published|posted|created|released"
+    r"|issued|dated|date|last updated|updated|last modified|modified|edited)\b(?:\s+(?:on|at))?"
+    r"|(?P<foreign>publié le|publié|mis à jour le|mis à jour|veröffentlicht am|veröffentlicht"
+    r"|aktualisiert am|aktualisiert|publicado el|publicado|actualizado el|actualizado"
+    r"|pubblicato il|pubblicato|aggiornato il|aggiornato|опубликовано|обновлено))\s*[:：]?\s*",
     re.IGNORECASE,
 )
+_FOREIGN_LABELS = {  # a stamp's label in another language -> the language dateparser reads
+    "publié": "fr",
+    "mis": "fr",
+    "veröffentlicht": "de",
+    "aktualisiert": "de",
+    "publicado": "es",
+    "actualizado": "es",
+    "pubblicato": "it",
+    "aggiornato": "it",
+    "опубликовано": "ru",
+    "обновлено": "ru",
+}
+_UPDATED = frozenset({"last updated", "updated", "last modified", "modified", "edited"})
 _NAME_TOKEN = r"[A-Z][A-Za-z'’.-]*"
 _NAME = re.compile(rf"^{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,3}}$")
-_BYLINE = re.compile(r"^(?:written\s+)?by[:\s]\s*(?P<names>.+)$", re.IGNORECASE)
+_BYLINE = re.compile(
+    r"^(?:(?:written|words|reported|posted|story|text)\s+by|by|authors?\s*:|reporters?\s*:)"
+    r"\s*[:\s]\s*"
+    r"(?P<names>.+)$",
+    re.IGNORECASE,
+)
 _DASH_BYLINE = re.compile(r"^[-–—]\s*(?P<names>[A-Z][A-Z'’-]+(?:\s+[A-Z][A-Z'’-]+){1,3})$")
 _CREDITS_LINE = re.compile(
-    r"^(?:reporting|writing|editing|additional reporting)\s+by\b", re.IGNORECASE
+    r"^(?:reporting|writing|editing|additional reporting|compiled)\s+by\b", re.IGNORECASE
 )
-_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_TIME = r"(?:[,\s]+(?:at\s+)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*\(?[A-Z]{2,4}\)?)?)?"
-_DATE_ONLY = (
-    rf"(?:\d{{1,2}}\s+{_MONTHS},?\s+\d{{4}}|{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}"
-    r"|\d{4}[-./]\d{1,2}[-./]\d{1,2}(?:T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?)"
-)
-_DATE_LINE = re.compile(
-    rf"^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(?P<date>{_DATE_ONLY}{_TIME})$",
+# Staff and sign-off lines: "Staff and agencies in Nairobi", "Our Correspondent",
+# "Moriyama reported from Tokyo.", "… contributed to this report."
+_STAFF_LINE = re.compile(
+    r"^(?:by\s+)?(?:our|the|a)?\s*(?:own\s+)?(?:staff|agencies|wires?|newsroom|news desk"
+    r"|\w+ desk|correspondents?|reporters?|staff reporters?|staff writers?|web desk"
+    r"|(?:staff|agencies|wires) and (?:staff|agencies|wires))"
+    r"(?:\s+(?:in|from|at)\s+[A-Z][\w .'’-]{1,30})?\.?$",
     re.IGNORECASE,
 )
-# "SEOUL, March 19 (Yonhap) --", "MOSCOW, 18 March 2025 (AFP) —", "KYIV, Ukraine, Jan. 5 -"
+_SIGN_OFF = re.compile(
+    rf"^{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,3}}(?:,?\s+and\s+{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,3}})?"
+    r"\s+(?:reported|contributed(?: reporting)?|wrote)\s+(?:from|in)\s+[A-Z][\w .,'’-]{1,40}\.?$"
+    r"|\bcontributed (?:reporting )?to this (?:report|story|article)\.?$",
+)
+_ROLE = re.compile(
+    r"\b(?:correspondent|reporter|editor|writer|columnist|contributor|bureau|chief|analyst|staff"
+    r"|desk|newsroom|agencies|agency|team|news|wires?|online)\b",
+    re.IGNORECASE,
+)
+_WIRE_TAG = re.compile(
+    r"^(?:\((?:\d+(?:st|nd|rd|th)\s+)?(?:LEAD|LD|URGENT|UPDATE\s*\d*|CORRECTED|CORRECTION|REFILE"
+    r"|RECAST|BREAKING|WRAPUP\s*\d*|EXCLUSIVE)[^()]{0,20}\)"
+    r"|(?:UPDATE\s*\d+|REFILE|CORRECTED|EXCLUSIVE|BREAKING|WRAPUP\s*\d*)\s*[-:])\s*"
+)
+_MONTH = r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_PLACE_WORD = r"[A-Z][A-Za-z.'’-]*"
+_PLACE = rf"{_PLACE_WORD}(?:\s{_PLACE_WORD}){{0,3}}"
+# "SEOUL, March 19 (Yonhap) --", "MOSCOW, 18 March 2025 (TASS) —", "KYIV, Ukraine, Jan. 5 -",
+# "WASHINGTON, March 3, 2025 (AP) —", "NEW DELHI, Feb 3: "
 _DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z.'’ -]{1,30}(?:,\s*[A-Z][A-Za-z.'’ -]{1,30})?),?\s+"
-    rf"(?P<date>(?:{_MONTHS}\s+\d{{1,2}}(?:,\s*\d{{4}})?|\d{{1,2}}\s+{_MONTHS}(?:\s+\d{{4}})?))"
-    r"\s*(?:\((?P<agency>[A-Za-z&. -]{2,30})\))?\s*(?:--|—|–|-)\s",
-    re.IGNORECASE,
+    rf"^(?P<place>{_PLACE}(?:,\s*{_PLACE}){{0,2}}),?\s+"
+    rf"(?P<date>(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}\s+{_MONTH})(?:,?\s+\d{{4}})?)"
+    r"(?:\s*\((?P<agency>[A-Za-z&. -]{2,30})\)\s*(?:--|—|–|-|:)|\s*(?:--|—|–|-|:)"
+    r"|\.?\s*/(?P<wire>[A-Za-z-]{2,20})/\.?)\s"
+)
+# Menu separators: "Home | World", "NEWS · ANALYSIS", "Home > Metals > Uranium", "Home › Europe";
+# spaced (a glued "|" too), and « » ‹ › only where no guillemet quotes open.
+_SEPARATORS = re.compile(r"(?:^|(?<=\s))(?:[·•▸►→/>]|[›»](?![^«‹]*[«‹]))(?=\s|$)|\|")
+_DIGIT = re.compile(r"\d")
+_CELLS = re.compile(r"\s{3,}|\t")
+_BULLET = re.compile(r"^(?:[•·|»›>*+→▸►–—-]|\d{1,2}[.)]\s)")
+_DECOR = " -–—_*•·|=~#>»›<«‹+:"  # stripped before a line is matched against BOILERPLATE
+# A full stop inside a line ("…during a training launch. — ISPR"), not after "Mr" or "Gen".
+_SENTENCE_BREAK = re.compile(
+    r"\w{2}(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bJr)(?<!\bSr)(?<!\bNo)(?<!\bLt)"
+    r"(?<!\bMrs)(?<!\bGen)(?<!\bGov)(?<!\bSen)(?<!\bRep)(?<!\bCol)(?<!\bSgt)[.!?]\s+[\[(A-Z]"
+)
+_FUNCTION = _words(
+    "a an the of to in on at for and or but as by with from into amid after over says say said "
+    "is are was were be has have had will not its their his her than that this off up out "
+    "before against near onto about under across"
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -232,9 +357,9 @@ def parse_document(
     raw: RawDocument, *, received_at: datetime | None = None, max_bytes: int = 2_000_000
 ) -> Article:
     """Turn one raw document into an Article or raise BadDocument with the reason."""
+    if received_at is not None and received_at.tzinfo is None:
+        received_at = received_at.replace(tzinfo=UTC)
     received = received_at or datetime.now(UTC)
-    if received.tzinfo is None:
-        received = received.replace(tzinfo=UTC)
     content = _check_content(raw.content, max_bytes)
     hints = _Hints()
     fmt: str = raw.format
@@ -245,7 +370,9 @@ def parse_document(
         if not content.strip():
             raise BadDocument("empty", "the envelope's text is blank")
     lines = _html_lines(content, hints) if fmt == "html" else content.splitlines()
-    art = _clean(lines, hints, received)
+    # A yearless dateline takes its year from the arrival time only when the caller vouches
+    # for it (received_at given); "now" is no evidence of when a stored page was written.
+    art = _clean(lines, hints, received_at, plain=fmt != "html")
     body, spans = _join(art.paragraphs)
     if len(body.split()) < MIN_WORDS:
         raise BadDocument("no_article_text", f"{len(body.split())} words of article text")
@@ -466,29 +593,31 @@ def _html_metadata(tree: LexborHTMLParser, hints: _Hints) -> None:
     ld = _json_ld(tree)
     if hints.title is None:
         title = meta('meta[property="og:title"]', 'meta[name="twitter:title"]')
-        h1 = tree.css_first("h1")
-        if not title and h1 is not None:
-            title = h1.text(separator=" ")
+        site = meta('meta[property="og:site_name"]')
+        if title and site and title.endswith(site) and len(title) > len(site) + 5:
+            title = re.sub(r"\s*[|–—:-]\s*$", "", title[: -len(site)])  # "Headline | Site"
         if not title and isinstance(ld.get("headline"), str):
             title = ld["headline"]
-        if not title and tree.css_first("title") is not None:
-            title = _site_suffix(tree.css_first("title").text())  # type: ignore[union-attr]
-        hints.title = _norm_line(title) if title else None
+        hints.title = _norm_line(title or _html_headline(tree) or "") or None
     if hints.published is None:
         stamp = meta(
             'meta[property="article:published_time"]',
+            'meta[property="og:article:published_time"]',
+            'meta[name="article:published_time"]',
             'meta[itemprop="datePublished"]',
             'meta[name="pubdate"]',
             'meta[name="publishdate"]',
+            'meta[name="publish-date"]',
+            'meta[name="parsely-pub-date"]',
+            'meta[name="sailthru.date"]',
             'meta[name="date"]',
             'meta[name="dc.date"]',
             'meta[name="DC.date.issued"]',
         )
         if stamp is None and isinstance(ld.get("datePublished"), str):
             stamp = ld["datePublished"]
-        node = tree.css_first("time[datetime]")
-        if stamp is None and node is not None:
-            stamp = node.attributes.get("datetime")
+        if stamp is None:
+            stamp = _time_element(tree)
         hints.published = _parse_iso(stamp.strip()) if stamp else None
     author = meta('meta[name="author"]', 'meta[property="article:author"]')
     if author and "://" not in author:
@@ -524,6 +653,44 @@ def _json_ld(tree: LexborHTMLParser) -> dict[str, Any]:
 
 def _ld_list(value: object) -> list[Any]:
     return value if isinstance(value, list) else [value] if value is not None else []
+
+
+def _html_headline(tree: LexborHTMLParser) -> str | None:
+    """The headline without meta tags: the <h1> the page's <title> repeats (a logo in an h1
+    is not repeated there), else the <h1> inside the article, else the <title> without the
+    site's name, else the first <h1> of three words or more."""
+    node = tree.css_first("title")
+    page_title = _norm_line(node.text()) if node is not None else ""
+    page_key = _key(page_title)
+    h1s = [(h, _norm_line(h.text(separator=" "))) for h in tree.css("h1")]
+    for _, text in h1s:
+        if len(text.split()) >= 3 and _key(text) in page_key:
+            return text
+    for h, text in h1s:
+        if text and _inside(h, ("article", "main")):
+            return text
+    if page_title:
+        return _site_suffix(page_title)
+    return next((text for _, text in h1s if len(text.split()) >= 3), None)
+
+
+def _time_element(tree: LexborHTMLParser) -> str | None:
+    """A <time datetime> that dates the article: marked as the publication time, else the
+    first inside the article, else the first outside lists, menus and sidebars (one in a list
+    of links dates another story)."""
+    for selector in (
+        "time[itemprop=datePublished][datetime]",
+        "time[pubdate][datetime]",
+        "article time[datetime], main time[datetime]",
+    ):
+        node = tree.css_first(selector)
+        value = node.attributes.get("datetime") if node is not None else None
+        if value and value.strip():
+            return value
+    for node in tree.css("time[datetime]"):  # else the first one outside lists and sidebars
+        if not _inside(node, ("aside", "nav", "footer", "li")):
+            return node.attributes.get("datetime")
+    return None
 
 
 def _site_suffix(title: str) -> str:
@@ -563,36 +730,58 @@ class _Cleaned:
 class _State:
     """Evidence gathered from lines that are not body text."""
 
-    stamp: str | None = None  # a "Published:" line's date text
-    top_date: str | None = None  # a bare date line near the top
+    stamps: list[tuple[str, FoundDate, int]] = field(default_factory=list)  # kind, date, line
     dateline: re.Match[str] | None = None
     original_source: str | None = None
     email_domain: str | None = None
     image_host: str | None = None
     outlet_mention: str | None = None
+    month_first: bool = False  # an American outlet: 03/05/2025 is March 5
 
 
-def _clean(raw_lines: list[str], hints: _Hints, received: datetime) -> _Cleaned:
-    """Sort lines into title, paragraphs, captions, authors and date evidence."""
-    lines = [line for line in (_norm_line(r) for r in raw_lines) if line]
-    state = _State()
+def _clean(
+    raw_lines: list[str], hints: _Hints, year_anchor: datetime | None, *, plain: bool
+) -> _Cleaned:
+    """Sort lines into title, paragraphs, captions, authors and date evidence.
+
+    Two passes. The first sorts each line into captions, metadata (dates, bylines), furniture
+    (boilerplate, menus, share bars, link lists, comment prompts) or text, and notes where the
+    first sentence of the article stands. The second picks the title among the text lines above
+    that sentence (the header), keeps the standfirst under it, and joins the rest into
+    paragraphs. `plain` says the lines are scraped text, where runs of spaces separate the
+    cells of a menu; in HTML they are only source indentation.
+    """
+    lines: list[str] = []
+    cells: list[list[str] | None] = []
+    tight: list[bool] = []  # no blank line before this one in plain text
+    blank = True
+    for raw in raw_lines:
+        line = _norm_line(raw)
+        if not line:
+            blank = True
+            continue
+        lines.append(line)
+        cells.append(_cells(raw) if plain and ("   " in raw or "\t" in raw) else None)
+        tight.append(plain and not blank)
+        blank = False
+    state = _State(month_first=(_outlet_zone(hints.source) or "").startswith("America/"))
     captions = list(hints.captions)
     authors: list[str] = list(hints.authors)
-    title = hints.title
-    title_key = _key(title) if title else None
-    title_open = title is None  # still looking for a title line at the top
-    paras: list[str] = []
+    hint_key = _key(hints.title) if hints.title else None
+    kept: list[int] = []  # indices of text lines
+    menus: set[int] = set()  # indices of menu lines (they close a masthead)
+    body_at: int | None = None  # position in `kept` of the article's first sentence
+    listing = False  # inside a list of links (related stories, most read, tags)
     skip_next: str | None = None
+    last_text = -2  # index of the last line kept as text (a wrapped line may continue it)
     for i, line in enumerate(lines):
-        nxt = lines[i + 1] if i + 1 < len(lines) else None
         if skip_next is not None and line == skip_next:
             skip_next = None
             continue
         skip_next = None
-        key = _key(line)
-        if title_key is not None and key == title_key:
+        if hint_key is not None and _same_text(line, hints.title, hint_key):
             continue  # the title printed again (page title, h1, a second copy)
-        image = _MD_IMAGE.match(line)
+        image = _MD_IMAGE.match(line) if line[0] == "!" else None
         if image:
             alt = _norm_line(_MD_LINK.sub(r"\1", image["alt"]))
             if alt:
@@ -600,23 +789,92 @@ def _clean(raw_lines: list[str], hints: _Hints, received: datetime) -> _Cleaned:
                 skip_next = alt  # pages print the caption again under the image
             state.image_host = state.image_host or _image_host(image["url"])
             continue
-        if nxt == line and not (title_open and not paras and _title_shaped(line)):
-            _add_unique(captions, line)  # a caption printed twice in a row
+        words = line.split()
+        nw = len(words)
+        if i + 1 < len(lines) and lines[i + 1] == line:
             skip_next = line
+            if body_at is None and _headline(line, words) and not _caption_like(line, nw):
+                kept.append(i)  # a headline printed twice (page title and h1)
+            else:
+                _add_unique(captions, line)  # a caption printed twice in a row
             continue
-        if _take_metadata(line, state, authors):
+        if nw > 30:  # a paragraph, a long caption, a cookie notice or a sign-off
+            if not line.endswith(_TERMINAL) and _CREDIT.search(line[-80:]):
+                _add_unique(captions, line)
+            elif not _BOILERPLATE.fullmatch(line) and not (
+                nw <= 40 and "contributed" in line and _SIGN_OFF.search(line)
+            ):
+                listing = False
+                if last_text == i - 1 and _wrapped(lines[kept[-1]], line, tight[i]):
+                    lines[kept[-1]] = f"{lines[kept[-1]]} {line}"
+                else:
+                    kept.append(i)
+                last_text = i
+                body_at = len(kept) - 1 if body_at is None else body_at
             continue
-        if _BOILERPLATE.fullmatch(line) or not _has_letters(line):
+        core = line.strip(_DECOR) or line
+        if nw <= 30 and _comment_prompt(core):
+            listing = listing or body_at is not None
+            continue
+        if _take_metadata(line, words, cells[i], i, state, authors, listing):
+            continue
+        if not _has_letters(line):
+            continue
+        if nw <= 7 and not _ends_sentence(core) and _LIST_HEADING.fullmatch(core):
+            # a heading alone ("Related coverage:", "MOST READ") opens a list of links; a
+            # label with its link ("Read more: Kim visits Moscow") is one line of furniture
+            if nw <= 4 or line.endswith(":"):
+                listing = listing or body_at is not None
+            continue
+        if _BOILERPLATE.fullmatch(core):
             continue
         if len(line) < 600 and not line.endswith(_TERMINAL) and _CREDIT.search(line[-80:]):
             _add_unique(captions, line)
             continue
-        if title_open and not paras:
-            if _title_shaped(line) and len(_WORD.findall(line)) >= 3:
-                title, title_key, title_open = line, key, False
+        shape = _furniture_shape(line, words, cells[i])
+        if shape is not None:
+            if shape == "menu":
+                menus.add(i)
+            if body_at is None and nw <= 6:
+                _outlet_mention(line, state)  # a masthead: "KYODO NEWS | English"
+            continue
+        if listing:
+            if not _prose(line, nw):
                 continue
-            if len(line) > 120:
-                title_open = False  # the text starts with a paragraph: it has no title line
+            listing = False  # the article goes on after an inline list
+        if last_text == i - 1 and _wrapped(lines[kept[-1]], line, tight[i]):
+            line = lines[kept[-1]] = f"{lines[kept[-1]]} {line}"  # a hard-wrapped paragraph
+            nw = len(line.split())
+        else:
+            kept.append(i)
+        last_text = i
+        if body_at is None:
+            if _sentence(line, nw):
+                body_at = len(kept) - 1
+            elif nw >= 5 and _capitalized_run(words) and not line.endswith(_TERMINAL):
+                menus.add(i)  # "Home Pakistan World Business Sport Opinion", or a headline
+
+    header, body = (kept[:body_at], kept[body_at:]) if body_at is not None else ([], kept)
+    title = hints.title
+    title_at: int | None = None
+    if title is None:
+        title_at = _pick_title(lines, header if body_at is not None else kept, menus)
+        if title_at is not None:
+            title = _WIRE_TAG.sub("", lines[title_at]).strip() or lines[title_at]
+            body = [j for j in body if j != title_at]
+    paras: list[str] = []
+    for j in header:
+        if j == title_at:
+            continue
+        if (title_at is None or j > title_at) and _standfirst(lines[j]):
+            paras.append(lines[j])  # the standfirst under the headline is article text
+        elif len(lines[j].split()) <= 6 and (title_at is None or j < title_at):
+            _outlet_mention(lines[j], state)
+    title_key = _key(lines[title_at]) if title_at is not None else None
+    for j in body:
+        line = lines[j]
+        if title_key is not None and _same_text(line, lines[title_at or 0], title_key):
+            continue
         if _is_furniture(line, paras):
             _outlet_mention(line, state)
             continue
@@ -633,67 +891,156 @@ def _clean(raw_lines: list[str], hints: _Hints, received: datetime) -> _Cleaned:
         or state.image_host
         or state.outlet_mention
     )
+    first_line = kept[body_at] if body_at is not None else len(lines)
     return _Cleaned(
         title=title,
         paragraphs=[p for p in paras if p],
         captions=captions,
         authors=_unique_names(authors),
-        published_at=_published(hints, state, source, received),
+        published_at=_published(hints, state, source, title_at, first_line, year_anchor),
         source=source,
     )
 
 
-def _take_metadata(line: str, state: _State, authors: list[str]) -> bool:
+def _comment_prompt(line: str) -> bool:
+    low = line.lower()
+    return any(word in low for word in _COMMENT_WORDS) and _COMMENT_PROMPT.search(line) is not None
+
+
+def _cells(raw: str) -> list[str] | None:
+    """The cells of a scraped line whose items were laid out with runs of spaces."""
+    parts = [p for p in (_norm_line(c) for c in _CELLS.split(raw.strip())) if p]
+    return parts if len(parts) > 1 else None
+
+
+def _same_text(line: str, other: str | None, other_key: str) -> bool:
+    """`line` says what `other` says, up to case and punctuation (cheap length test first)."""
+    return other is not None and abs(len(line) - len(other)) < 16 and _key(line) == other_key
+
+
+def _take_metadata(
+    line: str,
+    words: list[str],
+    cells: list[str] | None,
+    index: int,
+    state: _State,
+    authors: list[str],
+    listing: bool,
+) -> bool:
     """Record and swallow lines that carry metadata: stamps, bylines, e-mails, sources."""
-    src = _ORIGINAL_SOURCE.match(line)
-    if src:
-        state.original_source = state.original_source or _domain(src["src"])
-        return True
-    stamp = _STAMP.match(line)
-    if stamp and len(line) < 120 and _DATE_LINE.match(_first_stamp(stamp["date"])):
-        if stamp["kind"].lower() not in ("updated", "last updated", "modified"):
-            state.stamp = state.stamp or _first_stamp(stamp["date"])
-        return True
-    if len(line) < 60 and _DATE_LINE.match(line):
-        state.top_date = state.top_date or _DATE_LINE.match(line)["date"]  # type: ignore[index]
-        return True
-    words = len(line.split())
+    nw = len(words)
+    if line[:9].lower() == "original ":
+        src = _ORIGINAL_SOURCE.match(line)
+        if src:
+            state.original_source = state.original_source or _domain(src["src"])
+            return True
+    digits = nw <= 24 and _DIGIT.search(line) is not None
+    if nw <= 16 and digits:
+        stamp = _date_line(line, state.month_first)
+        if stamp is not None:
+            if not listing:  # a date in a list of links belongs to another story
+                state.stamps.append((stamp[0], stamp[1], index))
+            return True
     has_mail = "@" in line or "protected]" in line.lower()
-    if has_mail and words <= 12:
+    if has_mail and nw <= 12:
         for match in _EMAIL.finditer(line):
             domain = match.group(1).lower()
             if domain not in _WEBMAIL:
                 state.email_domain = state.email_domain or _strip_www(domain)
         rest = _CF_EMAIL.sub(" ", _EMAIL.sub(" ", line))
         rest = re.sub(r"^\W*(?:by\b)?|[\W_]*$", "", rest, flags=re.IGNORECASE).strip()
-        authors.extend(_names(rest))
+        authors.extend(_names(rest) or [])
         return True
-    if words <= 16 and (_CREDITS_LINE.match(line)):
+    if nw <= 16 and _CREDITS_LINE.match(line):
         for part in re.split(r";", line):
             if re.match(r"\s*(reporting|writing)\s+by", part, re.IGNORECASE):
-                authors.extend(_names(re.sub(r"^.*?\bby\b", "", part, flags=re.IGNORECASE)))
+                authors.extend(_names(re.sub(r"^.*?\bby\b", "", part, flags=re.I)) or [])
         return True
-    byline = _BYLINE.match(line) or _DASH_BYLINE.match(line)
-    if byline and words <= 14:
-        names = _names(byline["names"])
-        if names:
-            authors.extend(names)
-            return True
+    if nw <= 14 and _byline(line, authors):
+        return True
+    if nw <= 8 and _STAFF_LINE.match(line):
+        return True
+    if nw <= 40 and ("reported" in line or "contributed" in line) and _SIGN_OFF.search(line):
+        return True
+    parts = cells or (_split_parts(line) if _SEPARATORS.search(line) else None)
+    if parts and len(parts) > 1 and nw <= 24:  # "by Shondell Ramdass | 5 min read"
+        found = False
+        for part in parts:
+            part_words = part.split()
+            stamp = _date_line(part, state.month_first) if digits else None
+            if stamp is not None:
+                if not listing:
+                    state.stamps.append((stamp[0], stamp[1], index))
+                found = True
+            elif len(part_words) <= 14 and _byline(part, authors):
+                found = True
+        return found
     return False
 
 
-def _first_stamp(text: str) -> str:
-    """'19 Mar. 2025, 17:55 Updated: …' -> the first date only."""
-    return re.split(r"\s*(?:\||updated|modified)\s*:?", text, maxsplit=1, flags=re.I)[0].strip()
+def _split_parts(line: str) -> list[str]:
+    return [p for p in (s.strip() for s in _SEPARATORS.split(line)) if _has_alnum(p)]
 
 
-def _names(text: str) -> list[str]:
-    """Person names from a byline fragment, or [] when any part is not name-shaped."""
+def _byline(text: str, authors: list[str]) -> bool:
+    """A byline ("By X and Y", "- SEO JI-EUN", "Author: X"): its people go to `authors`."""
+    match = _BYLINE.match(text) or _DASH_BYLINE.match(text)
+    if match is None:
+        return False
+    names = _names(match["names"])
+    if names is None:
+        return False
+    authors.extend(names)
+    return True
+
+
+def _date_line(line: str, month_first: bool) -> tuple[str, FoundDate] | None:
+    """A line that is a date: labelled ("Published: …", "Last updated …") or bare.
+
+    A bare line may carry a few words besides the date ("KYODO NEWS - 2025/03/25 17:40 (JST)",
+    "Thursday, January 16, 2025 EN | VI"), a labelled one a few more ("Published 05/12/2024 at
+    11:48 CET Reading time: 4 min"); a sentence that mentions a date is not a date line.
+    """
+    label = _STAMP_LABEL.match(line)
+    rest = line[label.end() :] if label else line
+    found = find_date(rest, month_first=month_first)
+    if found is None and label is not None and label["foreign"]:
+        language = _FOREIGN_LABELS.get(label["foreign"].split()[0].lower(), "en")
+        found = parse_foreign(rest, language)
+    if found is None:
+        return None
+    tail = rest[found.end :].strip()
+    if line.endswith(".") and len(tail) > 1:
+        return None  # a sentence that mentions a date: "Updated figures on May 3, 2025 show…"
+    remainder = f"{rest[: weekday_before(rest, found.start)]} {tail}"
+    if len(_ALPHA_WORD.findall(remainder)) > (8 if label else 3):
+        return None
+    if label is None:
+        return "bare", found
+    kind = (label["kind"] or label["foreign"]).lower()
+    if kind in _UPDATED or kind.startswith(("mis", "akt", "actu", "agg", "обн")):
+        return "updated", found
+    if "print" in remainder.lower():
+        return "print", found  # "Published in the print edition, February 4th, 2025"
+    return "published", found
+
+
+def _names(text: str) -> list[str] | None:
+    """People named in a byline fragment; roles ("Beirut correspondent", "Sports Desk") are
+    skipped; None when a part is neither a name nor a role (then it was no byline)."""
     text = re.sub(r"\[.*?\]|\(.*?\)", " ", text)
+    text = re.sub(r"\s+(?:in|from)\s+[A-Z][\w .'’-]*$", "", text.strip())
     parts = [p.strip(" .;:-") for p in re.split(r",|&|\band\b|/", text) if p.strip(" .;:-")]
-    if not parts or not all(_NAME.match(p) for p in parts):
-        return []
-    return [_name_case(p) for p in parts]
+    if not parts:
+        return None
+    names = []
+    for part in parts:
+        if _ROLE.search(part):
+            continue
+        if not _NAME.match(part):
+            return None
+        names.append(_name_case(part))
+    return names
 
 
 def _name_case(name: str) -> str:
@@ -713,6 +1060,137 @@ def _unique_names(names: list[str]) -> list[str]:
     return out
 
 
+def _furniture_shape(line: str, words: list[str], cells: list[str] | None) -> str | None:
+    """'menu', 'share' or 'list' when the line is page furniture by its shape, else None."""
+    separators = len(_SEPARATORS.findall(line))
+    if separators >= 2 or (cells is not None and len(cells) >= 3):
+        return "share" if _share_bar(line) else "menu"
+    lead = line[0]
+    if not lead.isalnum() and unicodedata.category(lead) in ("So", "Sm"):
+        return "share"  # "☰ Menu", "🔔 Get alerts", "🔊 Listen to this article"
+    if _share_bar(line):
+        return "share"
+    if line.count("#") >= 2 and sum(w.startswith("#") for w in words) >= 2:
+        return "list"  # hashtags
+    nw = len(words)
+    if _BULLET.match(line) and nw <= 15 and not line.endswith("."):
+        return "list"
+    if separators == 1 or cells is not None:
+        parts = cells or _split_parts(line)
+        if all(len(p.split()) <= 4 for p in parts):
+            return "menu"
+    return None
+
+
+def _share_bar(line: str) -> bool:
+    """Share buttons: 'Facebook X WhatsApp Email Copy link', '[f] [x] [in] [✉]'."""
+    if len(line) > 160:
+        return False
+    tokens = _SHARE_TOKEN.findall(line.lower())
+    if not tokens or len(tokens) > 16:
+        return False
+    strong = sum(t in _SHARE_STRONG for t in tokens)
+    weak = sum(t in _SHARE_WEAK for t in tokens)
+    symbols = sum(1 for t in tokens if not t.isalnum() and not _has_alnum(t))
+    if strong + weak + symbols < 0.75 * len(tokens):
+        return False
+    return strong >= 2 or symbols >= 3 or (strong >= 1 and strong + weak + symbols == len(tokens))
+
+
+_SHARE_TOKEN = re.compile(r"[^\s\[\]()|·,:/]+")
+
+
+def _capitalized_run(words: list[str]) -> bool:
+    """Every word capitalized and no small word lower-case: a menu or a masthead."""
+    alpha = [w for w in words if w[:1].isalpha()]
+    return len(alpha) >= 3 and all(w[0].isupper() for w in alpha)
+
+
+def _all_caps(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
+
+
+def _headline(line: str, words: list[str]) -> bool:
+    """Shaped like a headline: 3–25 words, no sentence stop, no menu separators."""
+    if len(line) > 200 or line.endswith((".", ":", ";", ",")) or _SEPARATORS.search(line):
+        return False
+    if not (line[0].isalnum() or line[0] in "\"“‘'(["):
+        return False
+    alpha = sum(1 for w in words if any(c.isalpha() for c in w))
+    return 3 <= alpha <= 25
+
+
+def _caption_like(line: str, nw: int) -> bool:
+    """A line printed twice is a caption unless it reads like a headline (no credit, one
+    sentence): '…during a training launch. — ISPR', '…in Minsk. Photo: Kremlin press service'."""
+    return nw > 30 or bool(_CREDIT.search(line[-80:])) or bool(_SENTENCE_BREAK.search(line))
+
+
+def _pick_title(lines: list[str], candidates: list[int], menus: set[int]) -> int | None:
+    """The headline among the header's text lines.
+
+    Sentence-case or title-case lines with small words in lower case are headlines; section
+    labels, site names in capitals and menus are not. The first such line wins unless a menu
+    follows it before the next one (then it was a tagline or a ticker above the site's menu).
+    A line in capitals or with every word capitalized is taken only when nothing else is there.
+    """
+    good: list[int] = []
+    weak: list[int] = []
+    for j in candidates:
+        line = lines[j]
+        words = line.split()
+        if not _headline(line, words):
+            continue
+        if _all_caps(line):
+            if len(words) >= 5 and any(w.lower() in _FUNCTION for w in words):
+                weak.append(j)
+        elif _capitalized_run(words):
+            if len(words) >= 4:
+                weak.append(j)
+        else:
+            good.append(j)
+    for k, j in enumerate(good):
+        following = good[k + 1] if k + 1 < len(good) else None
+        if following is None or not any(j < m < following for m in menus):
+            return j
+    return weak[-1] if weak else None
+
+
+def _standfirst(line: str) -> bool:
+    """A standfirst (dek) under the headline: a headline-shaped line of eight words or more."""
+    words = line.split()
+    return (
+        len(words) >= 8
+        and _headline(line, words)
+        and not _all_caps(line)
+        and not _capitalized_run(words)
+    )
+
+
+def _sentence(line: str, nw: int) -> bool:
+    """The article's first sentence: a line that ends like a sentence, or a long one. A short
+    question or exclamation is a headline ("Can Europe defend itself without America?")."""
+    if nw >= 25:
+        return True
+    if not _ends_sentence(line):
+        return False
+    if line.rstrip(_CLOSERS).endswith(("?", "!")):
+        return nw >= 15
+    return nw >= 6 or len(line) >= 40
+
+
+def _prose(line: str, nw: int) -> bool:
+    """Prose again after a list of links: a long sentence, not a headline of the list."""
+    return (_ends_sentence(line) and nw >= 15) or nw >= 30
+
+
+def _ends_sentence(line: str) -> bool:
+    """Ends with a full stop, also inside quotes ('…he said."'); a headline that ends on a
+    quoted phrase ("…in 'training launch'") does not."""
+    return line.rstrip(_CLOSERS).endswith(_STOPS)
+
+
 def _is_furniture(line: str, paras: list[str]) -> bool:
     """Short lines without sentence punctuation that navigation and sign-offs are made of."""
     if line.endswith(_TERMINAL):
@@ -726,13 +1204,19 @@ def _is_furniture(line: str, paras: list[str]) -> bool:
     return line[0].islower() and words <= 8 and not (paras and not paras[-1].endswith(_TERMINAL))
 
 
+def _wrapped(previous: str, line: str, tight: bool) -> bool:
+    """`line` goes on with the paragraph `previous` broke off: it starts in lower case, or, with
+    no blank line between them, `previous` stops on a comma or a small word ("…ended on")."""
+    if len(previous) < 30 or previous.endswith(_TERMINAL):
+        return False
+    if line[0].islower():
+        return True
+    return tight and (previous.endswith(",") or previous.rsplit(None, 1)[-1].lower() in _FUNCTION)
+
+
 def _continues(previous: str, line: str) -> bool:
     """A hard-wrapped paragraph: the previous line stops mid-sentence, this one goes on."""
     return len(previous) >= 30 and not previous.endswith(_TERMINAL) and line[0].islower()
-
-
-def _title_shaped(line: str) -> bool:
-    return len(line) <= 250 and len(line.split()) <= 30 and not line.endswith((".", ":", ";"))
 
 
 def _outlet_mention(line: str, state: _State) -> None:
@@ -752,12 +1236,15 @@ def _has_letters(line: str) -> bool:
     return any(c.isalpha() for c in line)
 
 
+def _has_alnum(text: str) -> bool:
+    return any(c.isalnum() for c in text)
+
+
 def _key(line: str) -> str:
     return " ".join(_WORD.findall(line.casefold()))
 
 
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff\ufffc]")
-_SPACES = re.compile(r"\s+")
 
 
 def _norm_line(line: str) -> str:
@@ -766,7 +1253,7 @@ def _norm_line(line: str) -> str:
         line = _INVISIBLE.sub("", unicodedata.normalize("NFC", line))
     if not line.isprintable():
         line = "".join(c if c.isprintable() else " " for c in line)
-    line = _SPACES.sub(" ", line).strip()
+    line = " ".join(line.split())
     if "](" in line and not line.startswith("!"):
         line = _MD_LINK.sub(r"\1", line)
     return line
@@ -810,90 +1297,68 @@ def _image_host(url: str) -> str | None:
 
 def _outlet_zone(source: str | None) -> str | None:
     if source:
-        for domain, _, zone in OUTLETS:
+        for domain, _, zone_name in OUTLETS:
             if source == domain or source.endswith(f".{domain}"):
-                return zone
+                return zone_name
     return None
 
 
 def _published(
-    hints: _Hints, state: _State, source: str | None, received: datetime
+    hints: _Hints,
+    state: _State,
+    source: str | None,
+    title_at: int | None,
+    first_line: int,
+    year_anchor: datetime | None,
 ) -> datetime | None:
-    """Envelope/meta date, else a 'Published:' line, a date line near the top, a dateline."""
-    zone_name = _outlet_zone(source)
+    """The publication date, from the strongest evidence the page gives.
+
+    In order: the envelope's or the page's meta date; a "Published:"/"Posted:" line; a bare
+    date line between the headline and the first paragraph; a dateline with its year; a
+    yearless dateline, its year from another date on the page (else from `year_anchor`, the
+    arrival time a caller passed, else no date); an "Updated:" line; last, a date printed
+    above the headline (a masthead's "today"), a print-edition line or a date after the text.
+    The zone is the one the page states, else the outlet's, else the dateline's agency or
+    city, else UTC.
+    """
+    outlet_zone = _outlet_zone(source)
     stamp = hints.published
     if isinstance(stamp, datetime):
-        if stamp.tzinfo is not None:
-            return stamp
-        return stamp.replace(tzinfo=_zone(zone_name))
+        return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=zone(outlet_zone))
     if isinstance(stamp, date):
-        return datetime(stamp.year, stamp.month, stamp.day, tzinfo=_zone(zone_name))
-    text = state.stamp or state.top_date
-    if text is None and state.dateline is not None:
+        return datetime(stamp.year, stamp.month, stamp.day, tzinfo=zone(outlet_zone))
+    published = updated = late = None
+    for kind, found, index in state.stamps:
+        # a bare date above the headline is the site's "today" unless it gives the time
+        above = title_at is not None and index < title_at and found.hour is None
+        if kind == "published" or (kind == "bare" and not above and index < first_line):
+            published = published or found
+        elif kind == "updated":
+            updated = updated or found
+        else:
+            late = late or found
+    if published is not None:
+        return published.resolve(None, outlet_zone)
+    if state.dateline is not None:
         match = state.dateline
+        dated = find_date(match["date"], yearless=True)
         place = match["place"].split(",")[0].strip().lower()
-        agency = (match["agency"] or "").strip().lower()
-        zone_name = zone_name or DATELINE_ZONES.get(agency) or DATELINE_ZONES.get(place)
-        text = match["date"]
-    if text is None:
-        return None
-    parsed = _parse_date(text, received.year)
-    if parsed is None:
-        return None
-    naive, abbreviation = parsed
-    zone = _zone(TZ_ABBREVIATIONS.get(abbreviation or "", zone_name))
-    when = naive.replace(tzinfo=zone)
-    if when > received + timedelta(days=2) and not re.search(r"\d{4}", text):
-        when = when.replace(year=when.year - 1)  # a yearless dateline from late last year
-    return when
-
-
-@lru_cache(maxsize=64)
-def _zone(name: str | None) -> tzinfo:
-    """The named time zone; UTC when the outlet is unknown, so datetimes always compare."""
-    return ZoneInfo(name) if name and name != "UTC" else UTC
-
-
-_FORMATS = (
-    "%d %b %Y, %H:%M",
-    "%d %b %Y %H:%M",
-    "%d %b %Y",
-    "%b %d %Y",
-    "%b %d %Y %H:%M",
-    "%b %d %Y %I:%M %p",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d",
-    "%Y.%m.%d %H:%M",
-    "%Y.%m.%d",
-    "%Y/%m/%d %H:%M",
-    "%Y/%m/%d",
-)
-
-
-@lru_cache(maxsize=4096)
-def _parse_date(text: str, year: int) -> tuple[datetime, str | None] | None:
-    """A naive datetime and a trailing zone abbreviation; strptime first, dateparser after."""
-    abbreviation = None
-    match = re.search(r"\(?\b([A-Z]{2,4})\)?$", text)
-    if match and match.group(1).lower() in TZ_ABBREVIATIONS:
-        abbreviation = match.group(1).lower()
-        text = text[: match.start()].strip()
-    iso = _parse_iso(text) if text[:1].isdigit() and "-" in text[:5] else None
-    if isinstance(iso, datetime):
-        return iso.replace(tzinfo=None), abbreviation
-    if not re.search(r"\b\d{4}\b", text):
-        text = f"{text} {year}"  # datelines leave out the year
-    # "Mar." and "March" both become "%b"-shaped; commas and "at" go.
-    simple = re.sub(r"\b([A-Za-z]{3})[a-z]*\.?", r"\1", text.replace(" at ", " "))
-    simple = simple.replace(",", "").replace(" 0:", " 00:")
-    for fmt in _FORMATS:
-        try:
-            return datetime.strptime(simple, fmt.replace(",", "")), abbreviation
-        except ValueError:
-            continue
-    parsed = dateparser.parse(text, languages=["en"], settings={"RETURN_AS_TIMEZONE_AWARE": False})
-    return (parsed, abbreviation) if parsed else None
+        agency = (match["agency"] or match["wire"] or "").strip().lower()
+        dateline_zone = outlet_zone or DATELINE_ZONES.get(agency) or DATELINE_ZONES.get(place)
+        if dated is not None and dated.year is not None:
+            return dated.resolve(None, dateline_zone)
+        other = updated or late
+        reference = other.resolve(None, outlet_zone) if other is not None else year_anchor
+        if dated is not None and reference is not None:
+            when = dated.resolve(reference.year, dateline_zone)
+            if when is not None and when > reference + timedelta(days=2):
+                when = dated.resolve(reference.year - 1, dateline_zone)  # late last year
+            if when is not None:
+                return when
+    for fallback in (updated, late):
+        if fallback is not None:
+            return fallback.resolve(None, outlet_zone)
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
