@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from services.extract.dates import resolve_date
+from services.extract.dates import is_point, resolve_date, shift_day
 from services.extract.pipeline import load_gazetteer
 from services.extract.quantities import parse_number, parse_quantity
 
@@ -50,6 +50,51 @@ def test_relative_dates_need_a_publication_date() -> None:
 
 def test_planned_weekdays_look_ahead() -> None:
     assert resolve_date("on Friday", PUBLISHED, future=True) == "2025-03-21"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("earlier this month", "2025-03"),
+        ("later this month", "2025-03"),
+        ("late last month", "2025-02"),
+        ("earlier this week", None),
+        ("March 25", "2024-03-25"),  # no year: the latest March 25 on or before publication
+        ("March 2", "2025-03-02"),
+    ],
+)
+def test_month_relative_dates(text: str, expected: str | None) -> None:
+    assert resolve_date(text, PUBLISHED) == expected
+
+
+def test_planned_dates_look_ahead_from_the_day_itself() -> None:
+    assert resolve_date("on Wednesday", PUBLISHED, future=True) == "2025-03-19"
+    assert resolve_date("next Wednesday", PUBLISHED, future=True) == "2025-03-26"
+    assert resolve_date("March 12", PUBLISHED, future=True) == "2026-03-12"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("annual", False),
+        ("a three-day", False),
+        ("11-day", False),
+        ("decades", False),
+        ("two years", False),
+        ("last week", True),
+        ("this week", True),
+        ("Thursday evening", True),
+        ("next month", True),
+        ("2019", True),
+    ],
+)
+def test_points_in_time_and_lengths(text: str, expected: bool) -> None:
+    assert is_point(text) is expected
+
+
+def test_shift_day() -> None:
+    assert shift_day("2025-03-01", -1) == "2025-02-28"
+    assert shift_day("2025-03", 1) is None
 
 
 @pytest.mark.parametrize(

@@ -64,6 +64,48 @@ def _iso(year: int, month: int | None = None, day: int | None = None) -> str | N
     return f"{year:04d}"
 
 
+# Words that make a date expression point at a time, not at a span or a rate ("annual",
+# "three-day", "for years"): a pointing expression that cannot be resolved ("last week")
+# still dates its clause, as unknown.
+POINTING = re.compile(
+    r"\b(?:last|this|next|earlier|later|ago|previous|coming|past|recent|recently|week|weekend"
+    r"|spring|summer|autumn|fall|winter|yesterday|today|tomorrow|tonight|beginning|start|end"
+    r"|month|year|day|morning|afternoon|evening|night)\b",
+    re.I,
+)
+_COUNT = (
+    r"\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty"
+    r"|thirty|forty|fifty|several|many|few|a\s+few"
+)
+DURATION = re.compile(
+    rf"^(?:the\s+|an?\s+)?(?:(?:{_COUNT})[\s-]+)?(?:days?|weeks?|months?|years?|decades?)"
+    r"(?:-long|\s+long)?$",
+    re.I,
+)
+
+
+def is_point(text: str) -> bool:
+    """Whether a date expression names a point in time ("on Tuesday", "last week") rather than
+    a rate or a length ("annual", "a three-day", "decades")."""
+    t = text.strip()
+    if resolve_date(t, date(2000, 1, 1)) is not None:
+        return not DURATION.match(t)
+    return bool(POINTING.search(t)) and not DURATION.match(t)
+
+
+def _recent_day(month: int, day: int, published: date, future: bool) -> int:
+    """The year of the nearest `month`/`day` on or before (for plans, on or after) publication."""
+    if future:
+        return (
+            published.year
+            if (month, day) >= (published.month, published.day)
+            else published.year + 1
+        )
+    return (
+        published.year if (month, day) <= (published.month, published.day) else published.year - 1
+    )
+
+
 def _recent_month(month: int, published: date, future: bool) -> int:
     """The year of the nearest `month` before (or, for plans, after) the publication date."""
     if future:
@@ -85,7 +127,7 @@ def resolve_date(text: str, published: date | None, *, future: bool = False) -> 
                 return _iso(int(m["year"]), month, day)
             if published is None:
                 return None
-            return _iso(_recent_month(month, published, future), month, day)
+            return _iso(_recent_day(month, day, published, future), month, day)
     m = MONTH_YEAR.search(t)
     if m:
         return _iso(int(m["year"]), MONTHS[m["month"].lower()])
@@ -115,20 +157,25 @@ def _relative(t: str, published: date, future: bool) -> str | None:
         if "this year" in t or "earlier this year" in t:
             return str(published.year)
         return None
-    if t in ("last month", "the previous month"):
+    month_words = re.sub(r"^(?:earlier|later|early|late|mid|in|at|the|start|end|of|\s|-)+", "", t)
+    if month_words in ("last month", "the previous month", "previous month"):
         first = published.replace(day=1) - timedelta(days=1)
         return f"{first.year:04d}-{first.month:02d}"
-    if t == "this month":
+    if month_words == "this month":
         return f"{published.year:04d}-{published.month:02d}"
-    if t in ("next month", "the following month", "the next month"):
+    if month_words in ("next month", "the following month", "the next month", "following month"):
         first = (published.replace(day=28) + timedelta(days=4)).replace(day=1)
         return f"{first.year:04d}-{first.month:02d}"
     m = WEEKDAY.search(t)
     if m and "week" not in t:
         target = WEEKDAYS[m["weekday"].lower()]
         rel = (m["rel"] or "").lower()
-        if rel == "next" or (future and rel != "last"):
+        if rel == "next":
             delta = (target - published.weekday()) % 7 or 7
+            return (published + timedelta(days=delta)).isoformat()
+        if future and rel != "last":
+            # A plan "on Wednesday" written on a Wednesday is for that day.
+            delta = (target - published.weekday()) % 7
             return (published + timedelta(days=delta)).isoformat()
         delta = (published.weekday() - target) % 7
         if rel == "last" and delta == 0:
@@ -152,6 +199,11 @@ def _relative(t: str, published: date, future: bool) -> str | None:
 
 def previous_day(iso: str) -> str | None:
     """The day before a full ISO date ("the previous day" relative to another date)."""
+    return shift_day(iso, -1)
+
+
+def shift_day(iso: str, days: int) -> str | None:
+    """A full ISO date moved by `days` ("the day after" another date); None for a month."""
     if len(iso) != 10:
         return None
-    return (date.fromisoformat(iso) - timedelta(days=1)).isoformat()
+    return (date.fromisoformat(iso) + timedelta(days=days)).isoformat()

@@ -695,6 +695,8 @@ OFFICIALS = frozenset(
         "team-members",
     ]
 )
+# Planning words that plan only what they control ("agreed to send", not "agreed on Monday").
+CONTROL_PLANS = frozenset(["agreed", "ready", "willing"])
 CUE_DEPS = ("aux", "auxpass", "neg", "advmod", "amod", "mark", "det", "npadvmod", "acomp")
 
 
@@ -707,10 +709,15 @@ def modality_of(sent: Span, trigger: Token, lex: Lexicon) -> str:
     level = 0
     nearest: str | None = None
     seen: set[str] = set()
+    prev: Token | None = None
     while cur is not None and level < 8:
         found = set()
         words = [c for c in cur.children if c.dep_ in CUE_DEPS or c.lower_ == "according"]
-        if cur.i != trigger.i:
+        # "agreed to send" plans; "the truce was agreed on Monday, where X hosted Y" does not.
+        plans_below = cur.lower_ not in CONTROL_PLANS or (
+            prev is not None and prev.dep_ in ("xcomp", "ccomp")
+        )
+        if cur.i != trigger.i and plans_below:
             words.append(cur)
         for word in words:
             lowered = word.lower_
@@ -726,7 +733,7 @@ def modality_of(sent: Span, trigger: Token, lex: Lexicon) -> str:
             nearest = next(name for name in MODALITY_ORDER if name in found)
         if cur.head.i == cur.i or (cur.dep_ == "prep" and cur.lower_ in ADJUNCT_PREPS):
             break
-        cur = cur.head
+        prev, cur = cur, cur.head
         level += 1
     # A future event stays planned when attributed ("is due to visit, the embassy said"),
     # and "would" in reported speech is the future seen from the past ("said X would arrive").
@@ -791,51 +798,171 @@ def _under_report(ent: Span, trigger: Token, lex: Lexicon) -> bool:
         is_block = cur.pos_ == "VERB" and cur.lower_ in block and cur.i != trigger.i
         if cur.i in above or is_block:
             return is_block
+        if cur.pos_ in ("VERB", "AUX"):
+            return False  # the date of a clause of its own, reported or not
     return False
+
+
+REPORT_HEADS = ("said", "reported", "says", "told", "announced")
+# A date naming the time of day only: the event happened on the day the story is about.
+TIME_OF_DAY = frozenset(["morning", "afternoon", "evening", "night", "midday", "noon"])
+
+
+def _attachment(ent: Span, trigger: Token) -> Token:
+    """The clause (its verb) or the trigger a date expression modifies."""
+    cur = ent.root
+    for _ in range(8):
+        if cur.head.i == cur.i:
+            return cur
+        cur = cur.head
+        if cur.i == trigger.i or cur.pos_ in ("VERB", "AUX"):
+            return cur
+    return cur
+
+
+def _clause_chain(trigger: Token) -> list[Token]:
+    """The trigger and the words governing it, short of a report verb ("X said")."""
+    chain = [trigger]
+    cur = trigger
+    for _ in range(6):
+        if cur.head.i == cur.i or cur.head.lower_ in REPORT_HEADS:
+            break
+        cur = cur.head
+        chain.append(cur)
+    return chain
+
+
+@dataclass(frozen=True)
+class DateReading:
+    """The date of an event's own clause, and whether the clause wrote any date at all."""
+
+    iso: str | None
+    written: bool  # a date expression governs the clause, resolvable or not ("last week")
+    story_shift: int = 0  # "the day before the drills opened": -1 day from the story's date
 
 
 def date_of(
     view: DocView, sent: Span, trigger: Token, published: date | None, future: bool
-) -> str | None:
-    """The date attached to the trigger's clause, or to the clauses above it short of a report."""
+) -> DateReading:
+    """The date attached to the trigger's clause, or to the clauses above it short of a report.
+
+    A date in a relative clause about something else ("Serbia, which declared neutrality in
+    2007, signed ...") or under the report ("said on Monday") is not the event's."""
     ents = {view.date_at[t.i] for t in sent if t.i in view.date_at}
+    # "annual drills", "a three-day visit": how often or how long, not when.
+    ents = {e for e in ents if dates.is_point(e.text) or _day_around(e) != 0}
     ents = {e for e in ents if not _under_report(e, trigger, _lexicon())}
     if not ents:
-        return None
-    by_root = {ent.root.i: ent for ent in ents}
-    # Dates inside the trigger's own phrase first, nearest first.
-    anchor = trigger
-    inside = [e for e in ents if e.start >= anchor.left_edge.i and e.end <= anchor.right_edge.i + 1]
+        shift = next(filter(None, map(_day_around_clause, _clause_chain(trigger))), 0)
+        return DateReading(None, bool(shift), story_shift=shift)
+    attached = {e: _attachment(e, trigger) for e in ents}
     chosen: Span | None = None
-    if inside:
-        chosen = min(inside, key=lambda e: abs(e.start - trigger.i))
-    else:
-        cur = trigger
-        for _ in range(6):
-            if cur.head.i == cur.i:
-                break
-            cur = cur.head
-            if cur.lower_ in ("said", "reported", "says", "told", "announced"):
-                break
-            near = [
-                by_root[d.i]
-                for c in cur.children
-                for d in (c, *c.children)
-                if d.i in by_root and not (trigger.left_edge.i <= d.i <= trigger.right_edge.i)
+    for level, node in enumerate(_clause_chain(trigger)):
+        near = [e for e, a in attached.items() if a.i == node.i]
+        if level == 0 and trigger.pos_ in ("NOUN", "PROPN"):
+            # "a pact signed last year", "a truce that came into force on Monday", "drills
+            # which are scheduled to begin on April 21": a clause on the noun dates its event.
+            near += [
+                e
+                for e, a in attached.items()
+                if (a.head.i == trigger.i and a.dep_ in ("acl", "relcl"))
+                or _event_clause(a, trigger)
             ]
-            if near:
-                chosen = near[0]
-                break
+        if level == 0:
+            # "fired what it called a new missile on Monday": the date ends the free relative
+            # that stands for the object.
+            near += [
+                e
+                for e, a in attached.items()
+                if a.head.i == trigger.i
+                and a.dep_ in ("ccomp", "xcomp")
+                and a.left_edge.lower_ in ("what", "which")
+                and e.start > a.i
+            ]
+        # "The day before the drills opened, X fired": a day next to another event's.
+        near += [
+            e
+            for e, a in attached.items()
+            if _day_around(e) and a.dep_ == "advcl" and a.head.i == node.i
+        ]
+        if near:
+            chosen = min(near, key=lambda e: abs(e.start - trigger.i))
+            break
+        if shift := _day_around_clause(node):
+            return DateReading(None, True, story_shift=shift)
     if chosen is None:
-        return None
+        return DateReading(None, False)
     text = chosen.text
-    if text.lower() in ("the previous day", "the day before", "a day earlier"):
+    lowered = text.lower()
+    if lowered in ("the previous day", "the day before", "a day earlier"):
         others = [e for e in ents if e.start != chosen.start]
         for other in others:
             iso = dates.resolve_date(other.text, published)
             if iso and len(iso) == 10:
-                return dates.previous_day(iso)
-    return dates.resolve_date(text, published, future=future)
+                return DateReading(dates.previous_day(iso), True)
+    if shift := _day_around(chosen):
+        return DateReading(None, True, story_shift=shift)
+    if set(lowered.split()) <= TIME_OF_DAY | {"the", "in", "on", "late", "early", "this"}:
+        return DateReading(None, False)
+    return DateReading(dates.resolve_date(text, published, future=future), True)
+
+
+def _day_around_clause(node: Token) -> int:
+    """ "The day before the drills opened, X fired" when the NER left "the day" untagged."""
+    for clause in node.children:
+        if clause.dep_ != "advcl":
+            continue
+        marks = {c.lower_ for c in clause.children if c.dep_ in ("mark", "prep", "advmod")}
+        days = [c for c in clause.children if c.dep_ == "npadvmod" and c.lower_ == "day"]
+        if days and marks & {"before", "after"}:
+            return -1 if "before" in marks else 1
+    return 0
+
+
+# What is said of events and not of countries: "scheduled to begin", "took place".
+EVENT_PREDICATES = frozenset(
+    [
+        *("begin", "begins", "began", "start", "starts", "started", "open", "opens", "opened"),
+        *("end", "ends", "ended", "run", "runs", "ran", "take", "takes", "took", "held"),
+        *("scheduled", "due", "slated", "set", "planned", "expected"),
+    ]
+)
+
+
+def _event_clause(clause: Token, trigger: Token) -> bool:
+    """A relative clause in the event noun's phrase that speaks of an event ("exercises between
+    X and Y, which are scheduled to begin on April 21"), wherever the parser hung it."""
+    if not trigger.left_edge.i <= clause.i <= trigger.right_edge.i:
+        return False
+    cur = clause
+    for _ in range(3):
+        if cur.dep_ in ("relcl", "acl"):
+            # The clause hangs on the event's own noun phrase, not on a clause inside it.
+            owner = cur.head
+            while owner.i != trigger.i and owner.pos_ not in ("VERB", "AUX"):
+                owner = owner.head
+            return owner.i == trigger.i and (
+                cur.lower_ in EVENT_PREDICATES
+                or any(c.dep_ == "xcomp" and c.lower_ in EVENT_PREDICATES for c in cur.children)
+            )
+        if cur.dep_ not in ("xcomp", "conj") or cur.head.i == cur.i:
+            return False
+        cur = cur.head
+    return False
+
+
+def _day_around(ent: Span) -> int:
+    """-1 for "the day before <event>", +1 for "the day after <event>", else 0."""
+    doc = ent.doc
+    words = [t.lower_ for t in ent]
+    nxt = doc[ent.end].lower_ if ent.end < len(doc) else ""
+    if words[-1:] == ["day"] and nxt in ("before", "after"):
+        following = doc[ent.end + 1] if ent.end + 1 < len(doc) else None
+        if following is not None and not following.is_punct:
+            return -1 if nxt == "before" else 1
+    if words[-2:] in (["day", "before"], ["day", "after"]) and nxt and not doc[ent.end].is_punct:
+        return -1 if words[-1] == "before" else 1
+    return 0
 
 
 # --- the event builders ----------------------------------------------------------------------
@@ -1830,6 +1957,62 @@ def _found_in(view: DocView, lex: Lexicon) -> list[Found]:
     return found
 
 
+# Subordinators of a clause that only situates the main event in time ("days after X fired").
+TIME_ADJUNCTS = frozenset(["after", "before", "since", "following", "ahead"])
+
+
+def _in_time_adjunct(trig: Token) -> bool:
+    """Whether the trigger's clause is a temporal adjunct of another clause."""
+    cur = trig
+    for _ in range(4):
+        if cur.dep_ == "advcl":
+            return any(
+                c.dep_ in ("mark", "advmod") and c.lower_ in TIME_ADJUNCTS for c in cur.children
+            )
+        if cur.dep_ == "pcomp" and cur.head.lower_ in TIME_ADJUNCTS:
+            return True
+        clause_head = cur.pos_ in ("VERB", "AUX") and cur.dep_ not in ("conj", "xcomp")
+        if cur.head.i == cur.i or clause_head:
+            return False
+        cur = cur.head
+    return False
+
+
+def _in_question(trig: Token) -> bool:
+    """Whether the trigger's clause is an open question ("did not say whether X would meet Y")."""
+    cur = trig
+    for _ in range(4):
+        if any(c.dep_ == "mark" and c.lower_ == "whether" for c in cur.children):
+            return True
+        if cur.head.i == cur.i or cur.dep_ not in ("xcomp", "conj", "dobj", "pobj", "compound"):
+            return False
+        cur = cur.head
+    return False
+
+
+def _drop_adjunct_repeats(found: list[Found]) -> list[Found]:
+    """A test named in passing ("told lawmakers, days after the North fired a missile") that the
+    article reports in its own sentence too is the same test: keep the own sentence. Open
+    questions ("neither side said whether X would meet Y") are no events at all."""
+    out = []
+    for f in found:
+        if _in_question(f.trigger):
+            continue  # a question asked is no event reported
+        if f.type == "weapons_test" and _in_time_adjunct(f.trigger):
+            country = f.fields.get("country")
+            if any(
+                g is not f
+                and g.type == f.type
+                and g.fields.get("country") == country
+                and g.sent.start != f.sent.start
+                and not _in_time_adjunct(g.trigger)
+                for g in found
+            ):
+                continue
+        out.append(f)
+    return out
+
+
 def _fill_destinations(found: list[Found], view: DocView, lex: Lexicon) -> list[Found]:
     """Visits lacking a side: the same leader's destination elsewhere, else nearby countries."""
     known = {
@@ -1971,6 +2154,85 @@ def _tidy(events: list[Event]) -> list[Event]:
     return out
 
 
+# How many sentences back an undated event may take the date of the story told before it.
+STORY_REACH = 3
+
+
+def _fits_tense(iso: str, published: date | None, planned: bool) -> bool:
+    """A plan is dated on or after publication, anything else on or before it."""
+    if published is None:
+        return True
+    pub = published.isoformat()[: len(iso)]
+    return iso >= pub if planned else iso <= pub
+
+
+def _story_dates(
+    view: DocView, found: list[Found], modalities: list[str], published: date | None
+) -> list[str | None]:
+    """Each event's date: its own clause's, else that of the story it continues.
+
+    News tells an event and then its parts without repeating the day ("X arrived in Y on
+    Tuesday. X held talks with Z ..."): an event whose clause writes no date takes the date of
+    a sibling clause of its sentence ("X withdrew on Tuesday, but soldiers remained"), else of
+    the nearest dated event in the sentences just before, at day precision (a plan may take
+    the month of the plan it continues). A clause that writes an unresolvable date ("last
+    week") stays undated; without any dated event nearby nothing is invented."""
+    sent_no = {s.start: i for i, s in enumerate(view.doc.sents)}
+    readings = [
+        date_of(view, f.sent, f.trigger, published, m == "planned")
+        for f, m in zip(found, modalities, strict=True)
+    ]
+    out: list[str | None] = []
+    for k, (f, modality, reading) in enumerate(zip(found, modalities, readings, strict=True)):
+        planned = modality == "planned"
+        if reading.written and not reading.story_shift:
+            out.append(reading.iso)
+            continue
+        story: str | None = None
+        if not reading.story_shift:
+            story = _sibling_date(view, f, published, planned)
+        if story is None:
+            here = sent_no.get(f.sent.start, 0)
+            best: tuple[int, int] | None = None
+            for j, other in enumerate(found):
+                iso = readings[j].iso
+                there = sent_no.get(other.sent.start, 0)
+                if j == k or iso is None or not readings[j].written:
+                    continue
+                if not (here - STORY_REACH <= there <= here) or other.trigger.i > f.trigger.i:
+                    continue
+                if len(iso) != 10 and not (planned and len(iso) == 7):
+                    continue
+                if not _fits_tense(iso, published, planned):
+                    continue
+                if (modalities[j] == "planned") != planned:
+                    continue
+                key = (there, other.trigger.i)
+                if best is None or key > best:
+                    best, story = key, iso
+        if story is not None and reading.story_shift:
+            story = dates.shift_day(story, reading.story_shift)
+        out.append(story)
+    return out
+
+
+def _sibling_date(view: DocView, f: Found, published: date | None, planned: bool) -> str | None:
+    """A day written in another main clause of the event's sentence, before the trigger."""
+    trigger = f.trigger
+    ents = {view.date_at[t.i] for t in f.sent if t.i in view.date_at and t.i < trigger.i}
+    best: str | None = None
+    for ent in sorted(ents, key=lambda e: e.start):
+        if _under_report(ent, trigger, _lexicon()):
+            continue
+        clause = _attachment(ent, trigger)
+        if clause.dep_ in ("relcl", "acl", "advcl"):
+            continue
+        iso = dates.resolve_date(ent.text, published, future=planned)
+        if iso and len(iso) == 10 and _fits_tense(iso, published, planned):
+            best = iso
+    return best
+
+
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     """Offsets of a sentence without the line breaks the tokenizer kept at its edges."""
     while start < end and text[start].isspace():
@@ -1989,9 +2251,9 @@ def _to_events(
     published: date | None,
 ) -> list[Event]:
     out: list[Event] = []
-    for f in found:
-        modality = modality_of(f.sent, f.trigger, lex)
-        future = modality == "planned"
+    modalities = [modality_of(f.sent, f.trigger, lex) for f in found]
+    occurred = _story_dates(view, found, modalities, published)
+    for f, modality, occurred_on in zip(found, modalities, occurred, strict=True):
         codes = lex.codes.get(f.type, {})
         start, end = _trimmed(view.doc.text, f.sent.start_char, f.sent.end_char)
         sentence = view.doc.text[start:end]
@@ -2003,7 +2265,7 @@ def _to_events(
         data = {
             "type": f.type,
             "article_id": article.article_id,
-            "occurred_on": date_of(view, f.sent, f.trigger, published, future),
+            "occurred_on": occurred_on,
             "modality": modality,
             "sentence": sentence,
             "span": (start, end),
@@ -2026,14 +2288,22 @@ def events_from_docs(article: Article, body: Doc, captions: list[Doc]) -> list[E
     events: list[Event] = []
     for doc, caption in [(body, False)] + [(c, True) for c in captions]:
         view = _view(doc, people)
-        found = _fill_destinations(_found_in(view, lex), view, lex)
+        found = _drop_adjunct_repeats(_fill_destinations(_found_in(view, lex), view, lex))
         events += _to_events(found, article, view, lex, caption, published)
-    # One event per id: the first (body before captions, earlier before later) wins.
+    # One event per id: the first body sentence (body before captions and headlines, earlier
+    # before later) wins; a repeat that dates it lends the date ("X will visit Y." ... "X is
+    # expected to visit Y next month").
     merged: dict[str, Event] = {}
     for event in events:
         first = merged.get(event.event_id)
         if first is None:
             merged[event.event_id] = event
+        elif _is_headline(first) and not _is_headline(event):
+            if event.occurred_on is None and first.occurred_on is not None:
+                event = event.model_copy(update={"occurred_on": first.occurred_on})
+            merged[event.event_id] = event
+        elif first.occurred_on is None and event.occurred_on is not None:
+            merged[event.event_id] = first.model_copy(update={"occurred_on": event.occurred_on})
     return _tidy(_drop_echoes(list(merged.values())))
 
 
