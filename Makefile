@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: install demo test test-fast lint format mypy bench asyncapi clean
+.PHONY: install demo test test-fast lint format mypy bench asyncapi clean eval
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -39,3 +39,13 @@ bench: $(STAMP)
 
 clean:
 	rm -rf .eventwatch .pytest_cache .mypy_cache .ruff_cache
+
+eval: $(STAMP)
+	@for set in seeds tests/heldout tests/heldout2 tests/heldout3 tests/heldout4; do \
+	  if [ $$set = seeds ]; then gold=../shared/gold/seeds.jsonl; else gold=$$set/gold.jsonl; fi; \
+	  $(VENV)/bin/eventwatch extract $$set/*.txt > .eventwatch-eval.jsonl 2>/dev/null; \
+	  printf '%-16s ' $$set; $(PY) ../shared/eval/score.py --gold $$gold --pred .eventwatch-eval.jsonl --json; \
+	done; rm -f .eventwatch-eval.jsonl
+
+asyncapi: $(STAMP)
+	$(VENV)/bin/eventwatch asyncapi --folder docs/asyncapi

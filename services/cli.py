@@ -356,6 +356,30 @@ def worker(stage: Annotated[str, typer.Argument(help="ingest, extract or alert")
             raise typer.Exit(2) from None
 
 
+DOCS_PLACEHOLDER_CONSUMER = "<hostname>-<pid>"
+
+
+def asyncapi_documents(settings: Settings) -> dict[str, str]:
+    """Each worker's AsyncAPI document (YAML), as FastStream generates it from the code."""
+    settings = settings.model_copy(update={"consumer_name": DOCS_PLACEHOLDER_CONSUMER})
+    docs = {}
+    for stage in STAGES:
+        module = __import__(f"services.{stage}.app", fromlist=["create_app"])
+        docs[stage] = module.create_app(settings).schema.to_specification().to_yaml()
+    return docs
+
+
+@app.command()
+def asyncapi(
+    folder: Annotated[Path, typer.Option(help="where <stage>.yaml goes")] = Path("docs/asyncapi"),
+) -> None:
+    """Write the AsyncAPI document of every worker's streams and channels (`make asyncapi`)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for stage, text in asyncapi_documents(_settings()).items():
+        (folder / f"{stage}.yaml").write_text(text, "utf-8")
+        out.print(f"wrote {folder / stage}.yaml")
+
+
 def start_workers(
     url: str, settings: Settings, stages: tuple[str, ...] = STAGES
 ) -> list[subprocess.Popen[bytes]]:

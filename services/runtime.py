@@ -62,9 +62,10 @@ class Entry:
 Handler = Callable[[list[Entry]], Awaitable[None]]
 
 
-def consumer_name() -> str:
-    """A consumer name unique to this process, so a restarted worker is a new consumer."""
-    return f"{socket.gethostname()}-{os.getpid()}"
+def consumer_name(pattern: str) -> str:
+    """This process's consumer name from `pattern` ({hostname}, {pid}); the default gives each
+    process its own, so a restarted worker is a new consumer and its old entries are reclaimed."""
+    return pattern.format(hostname=socket.gethostname(), pid=os.getpid())
 
 
 class WorkerRuntime:
@@ -98,7 +99,7 @@ class WorkerRuntime:
         self.redis: connect.AsyncRedis = connect.async_client(
             self.url, cluster=self.cluster, health_check_interval=10
         )
-        self.consumer = consumer_name()
+        self.consumer = consumer_name(settings.consumer_name)
         self.http = MetricsServer(self.registry, settings.metrics_host, port, self.is_ready)
         self.groups: list[tuple[str, str]] = []
         self.extra_ready: Callable[[], bool] = lambda: True

@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     extract_port: int = 9102
     alert_port: int = 9103
 
+    consumer_name: str = Field(
+        default="{hostname}-{pid}",
+        description="consumer name in the group; {hostname} and {pid} are filled in",
+    )
     batch_size: int = Field(default=16, ge=1, le=1000, description="messages read per XREADGROUP")
     max_document_bytes: int = Field(default=2_000_000, ge=1)
     max_deliveries: int = Field(default=5, ge=1, description="deliveries before dead-lettering")

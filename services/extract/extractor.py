@@ -536,7 +536,11 @@ def _after_dateline(tok: Token) -> Token | None:
     return None
 
 
-def subject_of(tok: Token) -> Token | None:
+READY_WORDS = frozenset(["ready", "willing", "prepared"])
+DUE_WORDS = frozenset(["due", "set", "scheduled", "expected"])
+
+
+def subject_of(tok: Token, copulas: frozenset[str] = READY_WORDS) -> Token | None:
     """The subject of a verb, following conjunctions and control ("accused X of sending")."""
     seen = 0
     cur: Token | None = tok
@@ -557,7 +561,11 @@ def subject_of(tok: Token) -> Token | None:
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
                         return pobj
-        if cur.dep_ in ("conj", "xcomp", "advcl") and cur.head.i != cur.i:
+        if cur.head.i != cur.i and (
+            cur.dep_ in ("conj", "xcomp", "advcl")
+            # "Prague was ready to send": the subject of the copula sends.
+            or (cur.dep_ == "acomp" and cur.lower_ in copulas)
+        ):
             if cur.dep_ == "xcomp":
                 objs = [c for c in cur.head.children if c.dep_ in ("dobj", "obj")]
                 if objs:
@@ -1299,6 +1307,11 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
     return found
 
 
+UNILATERAL_ACTS = frozenset(
+    ["sell", "send", "supply", "deliver", "provide", "deploy", "dispatch", "give", "ship"]
+)
+
+
 def agreements(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
     """agreement from "signed a treaty", "agreed to halt strikes", "a ceasefire between X and Y"."""
     word = trig.lower_
@@ -1348,6 +1361,13 @@ def agreements(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fou
         words_here = {t.lower_ for t in trig.subtree}
         if word.startswith("agree") and not (words_here & kinds_here) and len(parties) < 2:
             return []
+        one_side = len({a.iso3 for a in parties if a.iso3}) < 2
+        if (
+            word.startswith("agree")
+            and one_side
+            and any(c.dep_ == "xcomp" and c.lower_ in UNILATERAL_ACTS for c in trig.children)
+        ):
+            return []  # "France agreed to sell Chile jets": a sale, built as arms_transfer
         status = "signed" if word.startswith("sign") or word in ("inked", "ink") else "agreed"
     isos = {a.iso3 for a in parties if a.iso3}
     if len(isos) < 2:
@@ -1447,6 +1467,10 @@ def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool
                 view, [o for h in (trig, *objects) for p, o in prep_objects(h, ("with",))]
             )
             if not items:
+                return []
+            troops = _troop_noun(view, objects)
+            if troops is not None and not _items(view, list(troops.conjuncts)):
+                # "will send 3,000 servicemen together with armour": a deployment, not a sale.
                 return []
             subj = subject_of(trig)
             passive = any(c.dep_ == "nsubjpass" for c in trig.children)
@@ -1782,7 +1806,8 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
         and verb.lower_ in lex.words["exercise_verbs"]
         and trig.dep_ in ("dobj", "obj", "pobj", "nsubjpass")
     )
-    subj = subject_of(verb) if held and verb is not None else None
+    # "troops from both countries are due to begin the drills".
+    subj = subject_of(verb, READY_WORDS | DUE_WORDS) if held and verb is not None else None
     # "the navy has begun its exercise", "their armed forces would hold an exercise".
     military = (
         subj is not None
@@ -1790,7 +1815,11 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
         and verb.lower_.startswith(EXERCISE_OPENERS)
         and any(t.i in view.troop_at or t.lower_ in lex.kinds["military"] for t in subj.subtree)
     )
+    hosts = _exercise_hosts(view, trig)
     modified = war_games or bool(words & lex.words["exercise_modifiers"]) or national
+    if len({a.iso3 for a in hosts if a.iso3}) >= 2:
+        # "The exercise ... is co-hosted by the Thai and Malaysian armed forces".
+        military = True
     if not modified and not military:
         return []
     countries: list[Actor] = []
@@ -1804,6 +1833,7 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
                 countries.extend(np_actors(view, pobj))
     for _, pobj in prep_objects(trig, ("with", "between", "by", "involving")):
         countries.extend(np_actors(view, pobj))
+    countries.extend(hosts)
     if held and verb is not None:
         if subj is not None:
             countries = np_actors(view, subj) + countries
@@ -1826,6 +1856,23 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
         name = trig.doc[start : head.i].text
     fields: Fields = {"countries": sorted(isos), "name": name}
     return [Found("military_exercise", fields, sent, trig, 0.7)]
+
+
+HOST_VERBS = frozenset(["hosted", "co-hosted", "cohosted", "organised", "organized", "conducted"])
+
+
+def _exercise_hosts(view: DocView, trig: Token) -> list[Actor]:
+    """Who an exercise is "co-hosted by" or "organised by", when it is the subject."""
+    if trig.dep_ not in ("nsubj", "nsubjpass"):
+        return []
+    head = trig.head
+    found: list[Actor] = []
+    for verb in [head, *(c for c in head.children if c.dep_ in ("acomp", "attr", "xcomp"))]:
+        if verb.lower_ not in HOST_VERBS:
+            continue
+        for _, pobj in prep_objects(verb, ("by",)):
+            found.extend(np_actors(view, pobj))
+    return found
 
 
 def invitations(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
@@ -1865,6 +1912,10 @@ def invitations(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
             if child.dep_ in ("dobj", "obj", "nsubjpass"):
                 invitee_tok = child
     origin = first_country(inviter)
+    if origin is None and not is_noun:
+        # "X invited Y to Athens / to the Azerbaijani capital": the host place is the inviter's.
+        hosts = [a for _, o in prep_objects(trig, ("to",)) for a in np_actors(view, o, conj=False)]
+        origin = first_country([a for a in hosts if a.person is None])
     invitee = None
     destination = None
     if invitee_tok is not None:
