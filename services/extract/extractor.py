@@ -2098,16 +2098,9 @@ def _nearby_country(view: DocView, f: Found, lex: Lexicon, exclude: str | None) 
     for actor in sentence_actors(view, f.sent, lex, f.trigger):
         if actor.iso3 and actor.iso3 != exclude:
             return actor.iso3
-    start = f.sent.start
-    doc = view.doc
-    for _ in range(2):
-        if start == 0:
-            break
-        prev = doc[start - 1].sent
-        for actor in sentence_actors(view, prev, lex, prev.root):
-            if actor.iso3 and actor.iso3 != exclude:
-                return actor.iso3
-        start = prev.start
+    for actor in _preceding_actors(view, f.sent, lex):
+        if actor.iso3 != exclude:
+            return actor.iso3
     return None
 
 
@@ -2122,45 +2115,40 @@ def _collective(view: DocView, np: Token, sent: Span, lex: Lexicon) -> list[Acto
     out: list[Actor] = []
     # The subjects of the sentences before first: "X and Y met in Z. Both ministers ...".
     subjects: list[Actor] = []
-    start = sent.start
-    for _ in range(2):
-        if start == 0:
-            break
-        prev = view.doc[start - 1].sent
+    for prev in _sentences_before(view, sent):
         subj = subject_of(prev.root)
         if subj is not None:
             subjects += np_actors(view, subj)
-        start = prev.start
     for actor in subjects + _preceding_actors(view, sent, lex):
         if actor.iso3 and all(a.iso3 != actor.iso3 for a in out):
             out.append(actor)
     return out[:2] if len(out) >= 2 else []
 
 
+def _sentences_before(view: DocView, sent: Span, count: int = 2) -> Iterator[Span]:
+    """Up to `count` sentences before `sent`, nearest first."""
+    start = sent.start
+    for _ in range(count):
+        if start == 0:
+            return
+        prev = view.doc[start - 1].sent
+        yield prev
+        start = prev.start
+
+
 def _preceding_words(view: DocView, sent: Span) -> set[str]:
     """The lowercased words of the two sentences before `sent`."""
-    out: set[str] = set()
-    start = sent.start
-    for _ in range(2):
-        if start == 0:
-            break
-        prev = view.doc[start - 1].sent
-        out |= {t.lower_ for t in prev}
-        start = prev.start
-    return out
+    return {t.lower_ for prev in _sentences_before(view, sent) for t in prev}
 
 
 def _preceding_actors(view: DocView, sent: Span, lex: Lexicon) -> list[Actor]:
     """The actors of the two sentences before `sent`, nearest sentence first."""
-    out: list[Actor] = []
-    start = sent.start
-    for _ in range(2):
-        if start == 0:
-            break
-        prev = view.doc[start - 1].sent
-        out += [a for a in sentence_actors(view, prev, lex, prev.root) if a.iso3]
-        start = prev.start
-    return out
+    return [
+        a
+        for prev in _sentences_before(view, sent)
+        for a in sentence_actors(view, prev, lex, prev.root)
+        if a.iso3
+    ]
 
 
 def _source_countries(view: DocView, trig: Token) -> set[str]:
