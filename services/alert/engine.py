@@ -11,6 +11,7 @@ before an alert is made, so replaying events, or several workers racing, gives n
 
 from __future__ import annotations
 
+import asyncio
 import bisect
 import hashlib
 import logging
@@ -29,7 +30,7 @@ from schemas.alerts import (
     WatchRule,
 )
 from schemas.events import EVENT_ADAPTER, Event
-from services.alert.rules import RuleIndex
+from services.alert.rules import Entry, RuleIndex
 from services.connect import AsyncRedis
 from services.names import rule_state_key
 
@@ -484,37 +485,53 @@ class RuleEngine:
         now = now or datetime.now(UTC)
         now_ms = int(now.timestamp() * 1000)
         fused = fused_of(event)
-        alerts: list[Alert] = []
-        state, times = self.state, self._times
+        # Each rule keeps its own state (keys per rule), so the rules one event matches are
+        # decided concurrently: about one round trip to Redis per event instead of one per
+        # rule. A sequence rule's two steps stay in order ("then" is checked before "first"
+        # remembers this event), so entries of one rule run one after the other.
+        by_rule: dict[str, list[Entry]] = {}
         for entry in entries:
-            rule = entry.rule
-            key = rule_key(rule, event)
-            realert, window = times[rule.name]
-            events: list[Event] | None = None
-            if isinstance(rule, MatchRule):
-                if await state.claim(rule.name, key, fused, realert, now_ms):
-                    events = [event]
-            elif isinstance(rule, CorroboratedRule):
-                if len(set(event.sources)) >= rule.min_sources and await state.claim(
-                    rule.name, key, fused, realert, now_ms
-                ):
-                    events = [event]
-            elif isinstance(rule, FirstSeenRule):
-                if await state.first_seen(rule.name, key, now_ms):
-                    events = [event]
-            elif isinstance(rule, ThresholdRule):
-                events = await state.threshold(
-                    rule.name, key, fused, event, window, rule.count, realert, now_ms
-                )
-            elif entry.role == "first":
-                await state.remember(rule.name, key, fused, event, window, now_ms)
-            else:
-                first = await state.recall(rule.name, key, fused, window, now_ms)
-                if first is not None and await state.claim(rule.name, key, fused, realert, now_ms):
-                    events = [first, event]
-            if events:
-                alerts.append(make_alert(rule, key, fused, events, now))
-        return alerts
+            by_rule.setdefault(entry.rule.name, []).append(entry)
+
+        async def decide_rule(steps: list[Entry]) -> list[tuple[Entry, list[Event] | None]]:
+            return [(step, await self._decide(step, event, fused, now_ms)) for step in steps]
+
+        decided = await asyncio.gather(*(decide_rule(steps) for steps in by_rule.values()))
+        fired = {id(entry): events for group in decided for entry, events in group}
+        return [
+            make_alert(entry.rule, rule_key(entry.rule, event), fused, events, now)
+            for entry in entries
+            if (events := fired[id(entry)])
+        ]
+
+    async def _decide(
+        self, entry: Entry, event: Event, fused: str, now_ms: int
+    ) -> list[Event] | None:
+        """The events behind the alert that `entry`'s rule fires for `event`, if it fires."""
+        rule, state = entry.rule, self.state
+        key = rule_key(rule, event)
+        realert, window = self._times[rule.name]
+        if isinstance(rule, MatchRule):
+            fires = await state.claim(rule.name, key, fused, realert, now_ms)
+            return [event] if fires else None
+        if isinstance(rule, CorroboratedRule):
+            fires = len(set(event.sources)) >= rule.min_sources and await state.claim(
+                rule.name, key, fused, realert, now_ms
+            )
+            return [event] if fires else None
+        if isinstance(rule, FirstSeenRule):
+            return [event] if await state.first_seen(rule.name, key, now_ms) else None
+        if isinstance(rule, ThresholdRule):
+            return await state.threshold(
+                rule.name, key, fused, event, window, rule.count, realert, now_ms
+            )
+        if entry.role == "first":
+            await state.remember(rule.name, key, fused, event, window, now_ms)
+            return None
+        first = await state.recall(rule.name, key, fused, window, now_ms)
+        if first is not None and await state.claim(rule.name, key, fused, realert, now_ms):
+            return [first, event]
+        return None
 
 
 async def backtest(
