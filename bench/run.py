@@ -378,6 +378,8 @@ def main() -> None:
         mix = corpus_events(redis.Redis.from_url(server.url), 5000)
         results["alert_every_event_fires"] = measure_alert_workers(server.url, _events(5000))
         results["alert_corpus_mix"] = measure_alert_workers(server.url, mix)
+        quiet = [{**e, "origin": "URY", "destination": "PRY"} for e in _events(5000)]
+        results["alert_none_fire"] = measure_alert_workers(server.url, quiet)
         capacity_docs = results["extract_workers_1"]["articles_per_s"]
         lat_docs = [(f"lat-{d.doc_id}", d.content) for d in generate(min(n, 200), seed=99)]
         results["latency"] = measure_latency(server.url, lat_docs, rate=capacity_docs / 2)
@@ -391,6 +393,7 @@ def main() -> None:
         / results["extract_workers_1"]["words_per_s"],
         "alert_worker_vs_broker_corpus_mix": results["alert_corpus_mix"]["ratio"],
         "alert_worker_vs_broker_every_event_fires": results["alert_every_event_fires"]["ratio"],
+        "alert_worker_vs_broker_none_fire": results["alert_none_fire"]["ratio"],
     }
     OUT.write_text(json.dumps(results, indent=2))
     _table(results)
