@@ -136,3 +136,11 @@ def test_gazetteer_covers_the_world() -> None:
     assert {"PRK", "KOR", "RUS", "UKR", "USA", "CHN", "IND", "PAK", "IRN", "TUR", "PHL"} <= codes
     assert gaz.capitals["pyongyang"] == "PRK"
     assert all(len(row["iso3"]) == 3 for row in gaz.countries)
+
+
+def test_a_possessive_is_not_part_of_the_name() -> None:
+    from services.extract.extractor import _person_spans
+    from tests.test_extract_engine import shared_nlp
+
+    doc = shared_nlp()("Analysts said Hakan Fidan’s trip to Cairo and Mark Rutte's talks mattered.")
+    assert {span.text for span in _person_spans(doc)} >= {"Hakan Fidan", "Mark Rutte"}

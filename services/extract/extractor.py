@@ -154,6 +154,9 @@ class DocView:
     date_at: dict[int, Span] = field(default_factory=dict)
 
 
+POSSESSIVES = frozenset(["'s", "’s", "'", "’"])
+
+
 def _person_spans(doc: Doc) -> list[Span]:
     """PERSON entities and known officials, widened over split hyphenated names ("Choe Son-hui")."""
     known = list(doc.spans.get(PERSON_KEY, []))
@@ -171,9 +174,12 @@ def _person_spans(doc: Doc) -> list[Span]:
             and doc[end + 1].is_alpha
         ):
             end += 2
-        # Titles the NER swallowed ("Vice Minister Jon") are not part of the name.
+        # Titles the NER swallowed ("Vice Minister Jon") are not part of the name, nor is a
+        # possessive it took along ("Sergei Shoigu’s visit").
         while start < end - 1 and doc[start].lower_ in _TITLE_WORDS:
             start += 1
+        while end - 1 > start and doc[end - 1].text in POSSESSIVES:
+            end -= 1
         if end - start >= 1 and doc[start].text[:1].isupper():
             out.append(doc[start:end])
     return out
@@ -263,6 +269,7 @@ _TITLE_WORDS = frozenset(
 
 def _collect_people(docs: Iterable[Doc], gaz: Gazetteer) -> People:
     """Register every full name of the article with the country and title given next to it."""
+    docs = list(docs)
     known: dict[str, dict[str, Any]] = {}
     for row in gaz.people:
         for name in [row["name"], *row.get("aliases", [])]:
@@ -292,6 +299,7 @@ def _collect_people(docs: Iterable[Doc], gaz: Gazetteer) -> People:
                 person.kind = title.label_
             if person.kind is None and person.title:
                 person.kind = _kind_of_title(person.title, gaz)
+    _add_known_surnames(people, docs, gaz)
     for key, person in people.by_key.items():
         for word in (person.name.split()[0], person.name.split()[-1]):
             best = people.short.get(word.lower())
@@ -351,6 +359,25 @@ def _described_as(
             if tok.lower_ in ("official", "leader", "diplomat") and tok.i in titles:
                 title = titles[tok.i]
     return iso3, title
+
+
+def _add_known_surnames(people: People, docs: Iterable[Doc], gaz: Gazetteer) -> None:
+    """A well-known leader named by surname alone ("Trump said"), never in full: registered
+    when the NER reads the surname as a person somewhere and no one else has that surname."""
+    surnames: dict[str, list[dict[str, Any]]] = {}
+    for row in gaz.people:
+        surnames.setdefault(row["name"].split()[-1].lower(), []).append(row)
+    taken = {p.name.split()[-1].lower() for p in people.by_key.values()}
+    named = {t.lower_ for doc in docs for t in doc if t.ent_type_ == "PERSON" and t.is_title}
+    for word, rows in surnames.items():
+        if len(rows) != 1 or len(word) < 4 or word in taken or word not in named:
+            continue
+        row = rows[0]
+        key = _name_key(row["name"]) or ""
+        person = Person(name=row["name"], iso3=row["iso3"], title=row.get("title"))
+        if person.title:
+            person.kind = _kind_of_title(person.title, gaz)
+        people.by_key.setdefault(key, person)
 
 
 def _view(doc: Doc, people: People) -> DocView:
@@ -741,6 +768,8 @@ def modality_of(sent: Span, trigger: Token, lex: Lexicon) -> str:
             nearest = next(name for name in MODALITY_ORDER if name in found)
         if cur.head.i == cur.i or (cur.dep_ == "prep" and cur.lower_ in ADJUNCT_PREPS):
             break
+        if cur.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in cur.children):
+            break  # "X is due to host Y, and officials said Z": a clause of its own
         prev, cur = cur, cur.head
         level += 1
     # A future event stays planned when attributed ("is due to visit, the embassy said"),
@@ -1061,6 +1090,14 @@ def _unlisted_name(view: DocView, tok: Token) -> Person | None:
     return person
 
 
+INVITE_VERBS = frozenset(["invite", "invites", "invited", "inviting"])
+
+
+def _invited_to(trig: Token) -> bool:
+    """The verb is what an invitation asks for: "invited Y to visit Z / to sign a deal"."""
+    return trig.dep_ in ("xcomp", "advcl") and trig.head.lower_ in INVITE_VERBS
+
+
 def visits(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
     """delegation_visit from "visit/trip/travel/arrive/depart" and from delegation nouns."""
     word = trig.lower_
@@ -1093,6 +1130,8 @@ def visits(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
             return []  # the delegation noun builds this event
         if subj is None:
             return []
+        if _invited_to(trig):
+            return []  # "X invited Y to visit Z": the invitation, no visit yet
         leader = _leader(view, subj)
         group = subj
         # Teams, tourists and storms travel too: only officials make a delegation visit.
@@ -1114,6 +1153,12 @@ def delegations(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
     destination = destination_of(view, toks, lex)
     if verb is None:
         return []
+    if (
+        trig.dep_ == "pobj"
+        and trig.head.lower_ == "with"
+        and any(c.dep_ == "poss" and c.pos_ == "PRON" for c in trig.children)
+    ):
+        return []  # "the leaders held talks with their delegations": the hosts' own teams
     if destination is None and (
         trig.dep_ == "poss" or (trig.dep_ == "pobj" and trig.head.lower_ == "of")
     ):
@@ -1312,6 +1357,22 @@ UNILATERAL_ACTS = frozenset(
 )
 
 
+def _of_earlier_deal(trig: Token, lex: Lexicon) -> bool:
+    """An agreement named as what something else is about ("the implementation of the
+    agreements reached", "violations of the truce signed"): the deal predates the news."""
+    head = trig.head
+    return (
+        trig.dep_ == "pobj"
+        and head.lower_ == "of"
+        and head.head.pos_ == "NOUN"
+        and head.head.lower_ not in lex.words["sign_verbs"]
+        and any(c.dep_ == "det" and c.lower_ == "the" for c in trig.children)
+    )
+
+
+COMPARISON_PREPS = frozenset(["unlike", "like", "than", "besides", "except"])
+
+
 def agreements(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
     """agreement from "signed a treaty", "agreed to halt strikes", "a ceasefire between X and Y"."""
     word = trig.lower_
@@ -1334,9 +1395,15 @@ def agreements(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fou
         governed = verb is not None and verb.lower_ in lex.words["sign_verbs"] and trig.dep_ in (
             "dobj", "obj", "nsubjpass", "pobj",
         )  # fmt: skip
+        if trig.dep_ == "pobj" and trig.head.lower_ in COMPARISON_PREPS:
+            return []  # "signed a treaty, unlike Moscow's pact with X": a contrast, no event
         explicit = len({a.iso3 for a in parties if a.iso3}) >= 2
         if not (signed or governed or explicit):
             return []
+        if signed and not (governed or explicit) and _of_earlier_deal(trig, lex):
+            return []  # "the implementation of the agreements reached": made before, not now
+        if governed and verb is not None and _invited_to(verb):
+            return []  # "invited X and Y to sign an accord": only the invitation happened
         if governed and verb is not None:
             status = "signed" if verb.lower_.startswith("sign") else "agreed"
             subj = subject_of(verb)
@@ -1347,6 +1414,8 @@ def agreements(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fou
     else:
         if trig.dep_ in ("amod", "acl"):
             return []  # "a pact signed in 2024": the noun builds it
+        if _invited_to(trig):
+            return []  # "invited X and Y to sign an accord": only the invitation happened
         subj = subject_of(trig)
         if subj is not None:
             parties.extend(np_actors(view, subj))
@@ -1915,7 +1984,38 @@ def invitations(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
     if origin is None and not is_noun:
         # "X invited Y to Athens / to the Azerbaijani capital": the host place is the inviter's.
         hosts = [a for _, o in prep_objects(trig, ("to",)) for a in np_actors(view, o, conj=False)]
+        # "X invited Y to visit Nairobi": the place to be visited is the inviter's too.
+        for verb in trig.children:
+            if verb.dep_ == "xcomp" and verb.lower_ in ("visit", "come"):
+                places = [c for c in verb.children if c.dep_ in ("dobj", "obj")]
+                places += [o for _, o in prep_objects(verb, ("to",))]
+                hosts += [a for o in places for a in np_actors(view, o, conj=False)]
         origin = first_country([a for a in hosts if a.person is None])
+    if invitee_tok is not None and not is_noun:
+        # "invited President A and President B": one invitation per invited leader (a group,
+        # "the ministers of A, B and C", stays one invitation).
+        others = [c for c in invitee_tok.children if c.dep_ == "conj"]
+        if not all(t.ent_type_ == "PERSON" for t in [invitee_tok, *others]):
+            others = []
+        found: list[Found] = []
+        for tok in [invitee_tok, *others]:
+            for f in _invitation(view, sent, trig, lex, origin, tok, scope, conj=not others):
+                if all(g.fields["destination"] != f.fields["destination"] for g in found):
+                    found.append(f)
+        return found
+    return _invitation(view, sent, trig, lex, origin, invitee_tok, scope, conj=True)
+
+
+def _invitation(
+    view: DocView,
+    sent: Span,
+    trig: Token,
+    lex: Lexicon,
+    origin: str | None,
+    invitee_tok: Token | None,
+    scope: list[Token],
+    conj: bool,
+) -> list[Found]:
     invitee = None
     destination = None
     if invitee_tok is not None:
@@ -1925,7 +2025,8 @@ def invitations(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
             invitee = trig.doc[ordered[0].i : ordered[-1].i + 1].text
             if ordered[0].lower_ in ("the", "a", "an"):
                 invitee = trig.doc[ordered[0].i + 1 : ordered[-1].i + 1].text or None
-        destination = first_country([a for a in np_actors(view, invitee_tok) if a.iso3 != origin])
+        invited = np_actors(view, invitee_tok, conj=conj)
+        destination = first_country([a for a in invited if a.iso3 != origin])
     if origin is None:
         return []
     if destination is None:
@@ -2147,8 +2248,18 @@ def _preceding_actors(view: DocView, sent: Span, lex: Lexicon) -> list[Actor]:
         a
         for prev in _sentences_before(view, sent)
         for a in sentence_actors(view, prev, lex, prev.root)
-        if a.iso3
+        if a.iso3 and not _in_topic(view, a)
     ]
+
+
+TOPIC_WORDS = frozenset(["covering", "discussing", "regarding", "concerning", "about"])
+
+
+def _in_topic(view: DocView, actor: Actor) -> bool:
+    """A country the talks were about ("talks covering migration from Libya"), not a side."""
+    if actor.token < 0:
+        return False
+    return any(t.lower_ in TOPIC_WORDS for t in view.doc[actor.token].ancestors)
 
 
 def _source_countries(view: DocView, trig: Token) -> set[str]:
