@@ -181,6 +181,9 @@ def make_alert(rule: WatchRule, key: str, fused: str, events: list[Event], now: 
 class RuleState(Protocol):
     """What the rule kinds remember between events; times are milliseconds of `now`."""
 
+    # Whether a step waits on I/O, so that deciding several rules at once saves time.
+    concurrent: bool
+
     async def claim(self, rule: str, key: str, fused: str, realert_ms: int, now_ms: int) -> bool:
         """Take the one alert of (rule, fused) unless taken or the key is within realert."""
         ...
@@ -243,6 +246,8 @@ def _time(pair: tuple[int, str]) -> int:
 
 class MemoryRuleState:
     """Rule state in dicts, for backtests and fast unit tests (one process only)."""
+
+    concurrent = False
 
     def __init__(self) -> None:
         self._fired: set[tuple[str, str]] = set()
@@ -397,6 +402,8 @@ class RedisRuleState:
     script, so several alert workers can share it. A script only touches keys of one rule, and
     a rule's keys share its hash tag (`names.rule_state_key`), so this works on a Cluster."""
 
+    concurrent = True
+
     def __init__(self, redis: AsyncRedis, ttl_seconds: int) -> None:
         self.redis = redis
         self.ttl_ms = int(ttl_seconds * 1000)
@@ -496,7 +503,10 @@ class RuleEngine:
         async def decide_rule(steps: list[Entry]) -> list[tuple[Entry, list[Event] | None]]:
             return [(step, await self._decide(step, event, fused, now_ms)) for step in steps]
 
-        decided = await asyncio.gather(*(decide_rule(steps) for steps in by_rule.values()))
+        if self.state.concurrent and len(by_rule) > 1:
+            decided = await asyncio.gather(*(decide_rule(steps) for steps in by_rule.values()))
+        else:  # in memory nothing waits: tasks would only add their own cost
+            decided = [await decide_rule(steps) for steps in by_rule.values()]
         fired = {id(entry): events for group in decided for entry, events in group}
         return [
             make_alert(entry.rule, rule_key(entry.rule, event), fused, events, now)
