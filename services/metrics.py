@@ -68,7 +68,7 @@ class Metrics:
         )
         self.rule_seconds = Histogram(
             "eventwatch_rule_evaluation_seconds",
-            "Time to evaluate the rules against one event",
+            "Time to evaluate the rules against one batch of events",
             buckets=_LATENCY_BUCKETS,
             registry=registry,
         )

@@ -62,6 +62,11 @@ class Entry:
 Handler = Callable[[list[Entry]], Awaitable[None]]
 
 
+def _json_header(body: dict[str, Any] | bytes) -> dict[str, str] | None:
+    """JSON already encoded goes out as FastStream would send the dict it came from."""
+    return {"content-type": "application/json"} if isinstance(body, bytes) else None
+
+
 def consumer_name(pattern: str) -> str:
     """This process's consumer name from `pattern` ({hostname}, {pid}); the default gives each
     process its own, so a restarted worker is a new consumer and its old entries are reclaimed."""
@@ -187,20 +192,34 @@ class WorkerRuntime:
             description=description,
         )
 
-    async def publish(self, stream: str, bodies: Sequence[dict[str, Any]]) -> None:
-        """Publish several bodies to a declared stream, in order: in one round trip (pipelined
-        XADDs) on one server; one XADD at a time on a cluster, whose FastStream producer
-        takes no pipeline."""
-        if not bodies:
+    async def publish(
+        self,
+        stream: str,
+        bodies: Sequence[dict[str, Any] | bytes],
+        *,
+        notify: Sequence[tuple[str, bytes]] = (),
+    ) -> None:
+        """Publish several bodies (models dumped to dicts, or JSON already encoded) to a
+        declared stream, in order, then PUBLISH each (channel, data) of `notify`: all in one
+        round trip on one server; one command at a time on a cluster, whose FastStream
+        producer takes no pipeline and whose pipelines refuse PUBLISH."""
+        if not bodies and not notify:
             return
         publisher = self.outputs[stream]
+        # The stream and maxlen given again: FastStream would otherwise copy its StreamSub for
+        # every message to read them (a tenth of the alert worker's time).
+        maxlen = self.settings.stream_maxlen
         if self.cluster:
             for body in bodies:
-                await publisher.publish(body)
+                await publisher.publish(body, stream, headers=_json_header(body), maxlen=maxlen)
+            await connect.publish_all(self.redis, notify)
             return
         async with self.redis.pipeline(transaction=False) as pipe:
             for body in bodies:
-                await publisher.publish(body, pipeline=pipe)
+                headers = _json_header(body)
+                await publisher.publish(body, stream, headers=headers, maxlen=maxlen, pipeline=pipe)
+            for channel, data in notify:
+                pipe.publish(channel, data)
             await pipe.execute()
 
     async def refuse(self, stream: str, entry: Entry, reason: str, error: str = "") -> None:

@@ -334,6 +334,36 @@ async def test_memory_state_agrees_with_redis(aredis: aioredis.Redis) -> None:
     assert await backtest(both, [e for e, _ in steps], [t for _, t in steps]) == in_memory
 
 
+async def test_a_batch_decided_in_one_round_trip_fires_what_single_events_fire(
+    aredis: aioredis.Redis,
+) -> None:
+    """The worker hands the engine a whole read at once: its steps go to Redis in one
+    pipeline, and must fire exactly what evaluating the events one by one fires."""
+    rule_file = load_rules(ROOT / "rules" / "default.yaml")
+    extra = rules(
+        {"name": "surge", "kind": "threshold", "types": ["troop_deployment"], "count": 3,
+         "window": "1d", "group_by": ["origin"]},
+        {"name": "first-leader", "kind": "first_seen", "types": ["delegation_visit"],
+         "group_by": ["leader"]},
+    )  # fmt: skip
+    both = RuleFile(rules=[*rule_file.rules, *extra.rules])
+    steps = _script()
+    one_by_one = RuleEngine(both, MemoryRuleState())
+    expected = [a for e, t in steps for a in await one_by_one.evaluate(e, now=t)]
+    batched = RuleEngine(both, RedisRuleState(aredis, ttl_seconds=TTL))
+    got: list[Alert] = []
+    for i in range(0, len(steps), 16):  # reads of 16, as a worker's batches come
+        chunk = steps[i : i + 16]
+        got += await batched.evaluate_many([e for e, _ in chunk], [t for _, t in chunk])
+    assert {a.kind for a in got} >= {"match", "threshold", "first_seen", "sequence"}
+    assert [a.model_dump() for a in got] == [a.model_dump() for a in expected]
+    # the same batches again: every alert was claimed the first time
+    for i in range(0, len(steps), 16):
+        chunk = steps[i : i + 16]
+        again = await batched.evaluate_many([e for e, _ in chunk], [t for _, t in chunk])
+        assert again == []
+
+
 async def test_redis_state_keys_are_prefixed_and_expire(aredis: aioredis.Redis) -> None:
     engine = RuleEngine(load_rules(ROOT / "rules" / "default.yaml"), RedisRuleState(aredis, TTL))
     for event, t in _script()[:12]:

@@ -14,10 +14,14 @@ from __future__ import annotations
 import asyncio
 import bisect
 import hashlib
+import itertools
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
+
+import redis.asyncio as aioredis
 
 from schemas.alerts import (
     Alert,
@@ -177,46 +181,40 @@ def make_alert(rule: WatchRule, key: str, fused: str, events: list[Event], now: 
 
 # -- state -----------------------------------------------------------------------------
 
+Op = Literal["claim", "first_seen", "threshold", "remember", "recall_claim"]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One decision on one rule's state, for one event; times are milliseconds of `now`.
+
+    What each op answers:
+    - `claim`: take the one alert of (rule, fused) unless taken or the key is within realert
+      -> bool;
+    - `first_seen`: true only the first time (rule, key) is seen -> bool;
+    - `threshold`: count a fused event once in the key's window -> the window's events when
+      it reaches `count` (the window then starts afresh), else None;
+    - `remember`: keep a sequence's first-step event for the window -> None;
+    - `recall_claim`: the latest first-step event of the key within the window other than
+      `fused`, if there is one and the alert of (rule, fused) could be claimed -> Event | None.
+    """
+
+    op: Op
+    rule: str
+    key: str
+    fused: str
+    event: Event
+    now_ms: int
+    realert_ms: int = 0
+    window_ms: int = 0
+    count: int = 0
+
 
 class RuleState(Protocol):
-    """What the rule kinds remember between events; times are milliseconds of `now`."""
+    """What the rule kinds remember between events."""
 
-    # Whether a step waits on I/O, so that deciding several rules at once saves time.
-    concurrent: bool
-
-    async def claim(self, rule: str, key: str, fused: str, realert_ms: int, now_ms: int) -> bool:
-        """Take the one alert of (rule, fused) unless taken or the key is within realert."""
-        ...
-
-    async def first_seen(self, rule: str, key: str, now_ms: int) -> bool:
-        """True only the first time (rule, key) is seen."""
-        ...
-
-    async def threshold(
-        self,
-        rule: str,
-        key: str,
-        fused: str,
-        event: Event,
-        window_ms: int,
-        count: int,
-        realert_ms: int,
-        now_ms: int,
-    ) -> list[Event] | None:
-        """Count a fused event once in the key's window; the window's events when it reaches
-        `count` (the window then starts afresh), else None."""
-        ...
-
-    async def remember(
-        self, rule: str, key: str, fused: str, event: Event, window_ms: int, now_ms: int
-    ) -> None:
-        """Keep a sequence's first-step event for the window."""
-        ...
-
-    async def recall(
-        self, rule: str, key: str, fused: str, window_ms: int, now_ms: int
-    ) -> Event | None:
-        """The latest first-step event of the key within the window, other than `fused`."""
+    async def run(self, steps: Sequence[Step]) -> list[Any]:
+        """Each step's answer, the steps taken in order (see `Step`)."""
         ...
 
 
@@ -228,6 +226,8 @@ class _Window:
         self.events: dict[str, tuple[int, Event]] = {}
 
     def trim(self, cutoff: int) -> None:
+        if not self.order or self.order[0][0] >= cutoff:
+            return
         cut = bisect.bisect_left(self.order, cutoff, key=_time)
         for _, fused in self.order[:cut]:
             del self.events[fused]
@@ -245,9 +245,7 @@ def _time(pair: tuple[int, str]) -> int:
 
 
 class MemoryRuleState:
-    """Rule state in dicts, for backtests and fast unit tests (one process only)."""
-
-    concurrent = False
+    """Rule state in dicts, for backtests, benchmarks and fast unit tests (one process only)."""
 
     def __init__(self) -> None:
         self._fired: set[tuple[str, str]] = set()
@@ -256,6 +254,17 @@ class MemoryRuleState:
         self._realert: dict[tuple[str, str], int] = {}
         self._windows: dict[tuple[str, str], _Window] = {}
         self._firsts: dict[tuple[str, str], _Window] = {}
+        self._ops: dict[str, Callable[[Step], Any]] = {
+            "claim": self._claim,
+            "first_seen": self._first_seen,
+            "threshold": self._threshold,
+            "remember": self._remember,
+            "recall_claim": self._recall_claim,
+        }
+
+    async def run(self, steps: Sequence[Step]) -> list[Any]:
+        ops = self._ops
+        return [ops[step.op](step) for step in steps]
 
     def _realert_open(self, rule: str, key: str, realert_ms: int, now_ms: int) -> bool:
         if realert_ms <= 0:
@@ -265,77 +274,72 @@ class MemoryRuleState:
         self._realert[(rule, key)] = now_ms + realert_ms
         return True
 
-    async def claim(self, rule: str, key: str, fused: str, realert_ms: int, now_ms: int) -> bool:
-        if (rule, fused) in self._fired:
+    def _claim(self, s: Step) -> bool:
+        if (s.rule, s.fused) in self._fired:
             return False
-        self._fired.add((rule, fused))
-        return self._realert_open(rule, key, realert_ms, now_ms)
+        self._fired.add((s.rule, s.fused))
+        return self._realert_open(s.rule, s.key, s.realert_ms, s.now_ms)
 
-    async def first_seen(self, rule: str, key: str, now_ms: int) -> bool:
-        if (rule, key) in self._first:
+    def _first_seen(self, s: Step) -> bool:
+        if (s.rule, s.key) in self._first:
             return False
-        self._first.add((rule, key))
+        self._first.add((s.rule, s.key))
         return True
 
-    async def threshold(
-        self,
-        rule: str,
-        key: str,
-        fused: str,
-        event: Event,
-        window_ms: int,
-        count: int,
-        realert_ms: int,
-        now_ms: int,
-    ) -> list[Event] | None:
-        if (rule, fused) in self._seen:
+    def _threshold(self, s: Step) -> list[Event] | None:
+        if (s.rule, s.fused) in self._seen:
             return None
-        self._seen.add((rule, fused))
-        window = self._windows.get((rule, key))
+        self._seen.add((s.rule, s.fused))
+        window = self._windows.get((s.rule, s.key))
         if window is None:
-            window = self._windows[(rule, key)] = _Window()
-        window.trim(now_ms - window_ms)
-        window.add(fused, event, now_ms)
-        if len(window.order) < count or not self._realert_open(rule, key, realert_ms, now_ms):
+            window = self._windows[(s.rule, s.key)] = _Window()
+        window.trim(s.now_ms - s.window_ms)
+        window.add(s.fused, s.event, s.now_ms)
+        if len(window.order) < s.count or not self._realert_open(
+            s.rule, s.key, s.realert_ms, s.now_ms
+        ):
             return None
-        del self._windows[(rule, key)]
+        del self._windows[(s.rule, s.key)]
         return [window.events[f][1] for _, f in window.order[-MAX_ALERT_EVENTS:]]
 
-    async def remember(
-        self, rule: str, key: str, fused: str, event: Event, window_ms: int, now_ms: int
-    ) -> None:
-        window = self._firsts.get((rule, key))
+    def _remember(self, s: Step) -> None:
+        window = self._firsts.get((s.rule, s.key))
         if window is None:
-            window = self._firsts[(rule, key)] = _Window()
-        window.trim(now_ms - window_ms)
-        window.add(fused, event, now_ms)
+            window = self._firsts[(s.rule, s.key)] = _Window()
+        window.trim(s.now_ms - s.window_ms)
+        window.add(s.fused, s.event, s.now_ms)
 
-    async def recall(
-        self, rule: str, key: str, fused: str, window_ms: int, now_ms: int
-    ) -> Event | None:
-        window = self._firsts.get((rule, key))
+    def _recall_claim(self, s: Step) -> Event | None:
+        window = self._firsts.get((s.rule, s.key))
         if window is None:
             return None
-        cutoff = now_ms - window_ms
-        end = bisect.bisect_right(window.order, now_ms, key=_time)
+        cutoff = s.now_ms - s.window_ms
+        end = bisect.bisect_right(window.order, s.now_ms, key=_time)
         for ms, other in reversed(window.order[max(0, end - 2) : end]):
-            if other != fused and ms >= cutoff:
-                return window.events[other][1]
+            if other != s.fused and ms >= cutoff:
+                return window.events[other][1] if self._claim(s) else None
         return None
 
 
 # Realert keys hold the end of their window in `now` milliseconds, so tests and backtests with
 # explicit times behave as live; their TTL only collects garbage.
-_CLAIM = """
-if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[3]) then return 0 end
-local realert = tonumber(ARGV[2])
-if realert > 0 then
-  local now = tonumber(ARGV[1])
-  if tonumber(redis.call('GET', KEYS[2]) or '0') > now then return 0 end
-  redis.call('SET', KEYS[2], string.format('%.0f', now + realert), 'PX', ARGV[2])
+_CLAIM_FN = """
+local function claim(fired, realert_key, now, realert, ttl)
+  if not redis.call('SET', fired, '1', 'NX', 'PX', ttl) then return false end
+  if realert > 0 then
+    if tonumber(redis.call('GET', realert_key) or '0') > now then return false end
+    redis.call('SET', realert_key, string.format('%.0f', now + realert), 'PX', realert)
+  end
+  return true
 end
-return 1
 """
+
+_CLAIM = (
+    _CLAIM_FN
+    + """
+return claim(KEYS[1], KEYS[2], tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]) and 1 or 0
+"""
+)
 
 _TRIM = """
 local function trim(zset, hash, cutoff)
@@ -382,84 +386,104 @@ return 1
 """
 )
 
-_RECALL = """
+_RECALL_CLAIM = (
+    _CLAIM_FN
+    + """
 local now = tonumber(ARGV[1])
 local cutoff = string.format('%.0f', now - tonumber(ARGV[2]))
 local members = redis.call('ZREVRANGEBYSCORE', KEYS[1], ARGV[1], cutoff, 'LIMIT', 0, 2)
 for _, m in ipairs(members) do
-  if m ~= ARGV[3] then return redis.call('HGET', KEYS[2], m) end
+  if m ~= ARGV[3] then
+    if not claim(KEYS[3], KEYS[4], now, tonumber(ARGV[4]), ARGV[5]) then return false end
+    return redis.call('HGET', KEYS[2], m)
+  end
 end
 return false
 """
+)
 
 
 def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
 
 
+def _event(raw: bytes | str) -> Event:
+    return EVENT_ADAPTER.validate_json(_text(raw))
+
+
 class RedisRuleState:
     """Rule state in Redis under `ALERT_STATE_PREFIX`; every step is one atomic command or
     script, so several alert workers can share it. A script only touches keys of one rule, and
-    a rule's keys share its hash tag (`names.rule_state_key`), so this works on a Cluster."""
+    a rule's keys share its hash tag (`names.rule_state_key`), so this works on a Cluster.
 
-    concurrent = True
+    A batch's steps go in one pipeline (one round trip) on one server. A cluster pipeline is
+    split per node, so there the rules are decided concurrently, each rule's steps in order."""
 
     def __init__(self, redis: AsyncRedis, ttl_seconds: int) -> None:
         self.redis = redis
         self.ttl_ms = int(ttl_seconds * 1000)
+        self.cluster = isinstance(redis, aioredis.RedisCluster)
         self._claim = redis.register_script(_CLAIM)
         self._threshold = redis.register_script(_THRESHOLD)
         self._remember = redis.register_script(_REMEMBER)
-        self._recall = redis.register_script(_RECALL)
+        self._recall_claim = redis.register_script(_RECALL_CLAIM)
 
-    @staticmethod
-    def _key(part: str, rule: str, rest: str) -> str:
-        return rule_state_key(rule, part, rest)
+    async def run(self, steps: Sequence[Step]) -> list[Any]:
+        if not steps:
+            return []
+        if self.cluster:
+            raw: list[Any] = [None] * len(steps)
+            by_rule: dict[str, list[int]] = {}
+            for i, step in enumerate(steps):
+                by_rule.setdefault(step.rule, []).append(i)
 
-    async def claim(self, rule: str, key: str, fused: str, realert_ms: int, now_ms: int) -> bool:
-        keys = [self._key("fired", rule, fused), self._key("realert", rule, key)]
-        return bool(await self._claim(keys=keys, args=[now_ms, realert_ms, self.ttl_ms]))
+            async def decide(indices: list[int]) -> None:
+                for i in indices:
+                    raw[i] = await self._send(steps[i], self.redis)
 
-    async def first_seen(self, rule: str, key: str, now_ms: int) -> bool:
-        done = await self.redis.set(self._key("first", rule, key), now_ms, nx=True, px=self.ttl_ms)
-        return bool(done)
+            await asyncio.gather(*(decide(indices) for indices in by_rule.values()))
+        else:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for step in steps:
+                    await self._send(step, pipe)
+                raw = await pipe.execute()
+        return [_ANSWERS[step.op](r) for step, r in zip(steps, raw, strict=True)]
 
-    async def threshold(
-        self,
-        rule: str,
-        key: str,
-        fused: str,
-        event: Event,
-        window_ms: int,
-        count: int,
-        realert_ms: int,
-        now_ms: int,
-    ) -> list[Event] | None:
-        keys = [
-            self._key("seen", rule, fused),
-            self._key("window", rule, key),
-            self._key("windowev", rule, key),
-            self._key("realert", rule, key),
-        ]
-        args: list[Any] = [now_ms, window_ms, count, realert_ms, self.ttl_ms, fused]
-        args += [event.model_dump_json(), MAX_ALERT_EVENTS]
-        raw = await self._threshold(keys=keys, args=args)
-        if not raw:
-            return None
-        return [EVENT_ADAPTER.validate_json(_text(r)) for r in raw if r is not None]
+    async def _send(self, s: Step, client: Any) -> Any:
+        """Run one step on `client` (queue it, when `client` is a pipeline)."""
+        key = rule_state_key
+        ttl = self.ttl_ms
+        if s.op == "claim":
+            keys = [key(s.rule, "fired", s.fused), key(s.rule, "realert", s.key)]
+            return await self._claim(keys, [s.now_ms, s.realert_ms, ttl], client)
+        if s.op == "first_seen":
+            return await client.set(key(s.rule, "first", s.key), s.now_ms, nx=True, px=ttl)
+        if s.op == "threshold":
+            keys = [
+                key(s.rule, "seen", s.fused),
+                key(s.rule, "window", s.key),
+                key(s.rule, "windowev", s.key),
+                key(s.rule, "realert", s.key),
+            ]
+            args: list[Any] = [s.now_ms, s.window_ms, s.count, s.realert_ms, ttl, s.fused]
+            args += [s.event.model_dump_json(), MAX_ALERT_EVENTS]
+            return await self._threshold(keys, args, client)
+        seq = [key(s.rule, "seq", s.key), key(s.rule, "seqev", s.key)]
+        if s.op == "remember":
+            args = [s.now_ms, s.window_ms, s.fused, s.event.model_dump_json()]
+            return await self._remember(seq, args, client)
+        keys = [*seq, key(s.rule, "fired", s.fused), key(s.rule, "realert", s.key)]
+        args = [s.now_ms, s.window_ms, s.fused, s.realert_ms, ttl]
+        return await self._recall_claim(keys, args, client)
 
-    async def remember(
-        self, rule: str, key: str, fused: str, event: Event, window_ms: int, now_ms: int
-    ) -> None:
-        keys = [self._key("seq", rule, key), self._key("seqev", rule, key)]
-        await self._remember(keys=keys, args=[now_ms, window_ms, fused, event.model_dump_json()])
 
-    async def recall(
-        self, rule: str, key: str, fused: str, window_ms: int, now_ms: int
-    ) -> Event | None:
-        keys = [self._key("seq", rule, key), self._key("seqev", rule, key)]
-        raw = await self._recall(keys=keys, args=[now_ms, window_ms, fused])
-        return EVENT_ADAPTER.validate_json(_text(raw)) if raw else None
+_ANSWERS: dict[str, Callable[[Any], Any]] = {
+    "claim": bool,
+    "first_seen": bool,
+    "threshold": lambda raw: [_event(r) for r in raw if r is not None] if raw else None,
+    "remember": lambda raw: None,
+    "recall_claim": lambda raw: _event(raw) if raw else None,
+}
 
 
 # -- the engine ------------------------------------------------------------------------
@@ -467,6 +491,18 @@ class RedisRuleState:
 
 def _ms(delta: timedelta) -> int:
     return int(delta.total_seconds() * 1000)
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """A rule that may fire on an event, waiting for its step's answer."""
+
+    rule: WatchRule
+    key: str
+    fused: str
+    event: Event
+    now: datetime
+    step: int  # index of its step in the batch
 
 
 class RuleEngine:
@@ -486,62 +522,75 @@ class RuleEngine:
 
     async def evaluate(self, event: Event, now: datetime | None = None) -> list[Alert]:
         """The alerts this event fires now (processing time, see the module's docstring)."""
-        entries = self.index.matching(event)
-        if not entries:
+        return await self.evaluate_many([event], now)
+
+    async def evaluate_many(
+        self, events: Sequence[Event], now: datetime | Sequence[datetime] | None = None
+    ) -> list[Alert]:
+        """The alerts these events fire, in order, as if evaluated one after the other: every
+        rule step of the batch is decided in one call to the state (one round trip to Redis).
+        `now` is one processing time for all, or one per event."""
+        steps: list[Step] = []
+        pending: list[_Pending] = []
+        if now is None or isinstance(now, datetime):
+            times: Iterable[datetime] = itertools.repeat(now or datetime.now(UTC))
+        else:
+            times = now
+        for event, at in zip(events, times, strict=False):
+            entries = self.index.matching(event)
+            if entries:
+                self._plan(event, at, entries, steps, pending)
+        if not steps:
             return []
-        now = now or datetime.now(UTC)
+        answers = await self.state.run(steps)
+        alerts = []
+        for p in pending:
+            answer = answers[p.step]
+            if not answer:
+                continue
+            if answer is True:
+                behind = [p.event]
+            elif isinstance(answer, list):
+                behind = answer
+            else:  # a sequence: the first step's event, then this one
+                behind = [answer, p.event]
+            alerts.append(make_alert(p.rule, p.key, p.fused, behind, p.now))
+        return alerts
+
+    def _plan(
+        self,
+        event: Event,
+        now: datetime,
+        entries: list[Entry],
+        steps: list[Step],
+        pending: list[_Pending],
+    ) -> None:
+        """The state steps deciding each rule `entries` holds for `event`. A sequence rule's
+        `then` comes before its `first` (the index's order), so an event is checked against
+        earlier firsts before it is remembered as one itself."""
         now_ms = int(now.timestamp() * 1000)
         fused = fused_of(event)
-        # Each rule keeps its own state (keys per rule), so the rules one event matches are
-        # decided concurrently: about one round trip to Redis per event instead of one per
-        # rule. A sequence rule's two steps stay in order ("then" is checked before "first"
-        # remembers this event), so entries of one rule run one after the other.
-        by_rule: dict[str, list[Entry]] = {}
         for entry in entries:
-            by_rule.setdefault(entry.rule.name, []).append(entry)
-
-        async def decide_rule(steps: list[Entry]) -> list[tuple[Entry, list[Event] | None]]:
-            return [(step, await self._decide(step, event, fused, now_ms)) for step in steps]
-
-        if self.state.concurrent and len(by_rule) > 1:
-            decided = await asyncio.gather(*(decide_rule(steps) for steps in by_rule.values()))
-        else:  # in memory nothing waits: tasks would only add their own cost
-            decided = [await decide_rule(steps) for steps in by_rule.values()]
-        fired = {id(entry): events for group in decided for entry, events in group}
-        return [
-            make_alert(entry.rule, rule_key(entry.rule, event), fused, events, now)
-            for entry in entries
-            if (events := fired[id(entry)])
-        ]
-
-    async def _decide(
-        self, entry: Entry, event: Event, fused: str, now_ms: int
-    ) -> list[Event] | None:
-        """The events behind the alert that `entry`'s rule fires for `event`, if it fires."""
-        rule, state = entry.rule, self.state
-        key = rule_key(rule, event)
-        realert, window = self._times[rule.name]
-        if isinstance(rule, MatchRule):
-            fires = await state.claim(rule.name, key, fused, realert, now_ms)
-            return [event] if fires else None
-        if isinstance(rule, CorroboratedRule):
-            fires = len(set(event.sources)) >= rule.min_sources and await state.claim(
-                rule.name, key, fused, realert, now_ms
-            )
-            return [event] if fires else None
-        if isinstance(rule, FirstSeenRule):
-            return [event] if await state.first_seen(rule.name, key, now_ms) else None
-        if isinstance(rule, ThresholdRule):
-            return await state.threshold(
-                rule.name, key, fused, event, window, rule.count, realert, now_ms
-            )
-        if entry.role == "first":
-            await state.remember(rule.name, key, fused, event, window, now_ms)
-            return None
-        first = await state.recall(rule.name, key, fused, window, now_ms)
-        if first is not None and await state.claim(rule.name, key, fused, realert, now_ms):
-            return [first, event]
-        return None
+            rule = entry.rule
+            if isinstance(rule, CorroboratedRule) and len(set(event.sources)) < rule.min_sources:
+                continue
+            key = rule_key(rule, event)
+            realert, window = self._times[rule.name]
+            name = rule.name
+            if isinstance(rule, MatchRule | CorroboratedRule):
+                step = Step("claim", name, key, fused, event, now_ms, realert)
+            elif isinstance(rule, FirstSeenRule):
+                step = Step("first_seen", name, key, fused, event, now_ms)
+            elif isinstance(rule, ThresholdRule):
+                count = rule.count
+                step = Step("threshold", name, key, fused, event, now_ms, realert, window, count)
+            elif entry.role == "first":
+                steps.append(Step("remember", name, key, fused, event, now_ms, 0, window))
+                continue  # remembering fires nothing
+            else:
+                step = Step("recall_claim", name, key, fused, event, now_ms, realert, window)
+            pending.append(_Pending(rule, key, fused, event, now, len(steps)))
+            steps.append(step)
 
 
 async def backtest(
@@ -550,10 +599,5 @@ async def backtest(
     """What the rules would fire over these events, in memory; `times` are their processing
     times (e.g. from stream ids), else all are taken as processed now."""
     engine = RuleEngine(rules, MemoryRuleState())
-    start = datetime.now(UTC)
-    clock = iter(times) if times is not None else None
-    alerts: list[Alert] = []
-    for event in events:
-        now = next(clock) if clock is not None else start
-        alerts.extend(await engine.evaluate(event, now=now))
-    return alerts
+    batch = list(events)
+    return await engine.evaluate_many(batch, list(times) if times is not None else None)
