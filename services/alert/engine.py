@@ -17,9 +17,8 @@ import hashlib
 import itertools
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, NamedTuple, Protocol
 
 import redis.asyncio as aioredis
 
@@ -184,8 +183,7 @@ def make_alert(rule: WatchRule, key: str, fused: str, events: list[Event], now: 
 Op = Literal["claim", "first_seen", "threshold", "remember", "recall_claim"]
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(NamedTuple):
     """One decision on one rule's state, for one event; times are milliseconds of `now`.
 
     What each op answers:
@@ -493,8 +491,7 @@ def _ms(delta: timedelta) -> int:
     return int(delta.total_seconds() * 1000)
 
 
-@dataclass(frozen=True, slots=True)
-class _Pending:
+class _Pending(NamedTuple):
     """A rule that may fire on an event, waiting for its step's answer."""
 
     rule: WatchRule
@@ -503,6 +500,34 @@ class _Pending:
     event: Event
     now: datetime
     step: int  # index of its step in the batch
+
+
+class _How(NamedTuple):
+    """How one index entry is decided, worked out once per rules file."""
+
+    op: Op
+    rule: WatchRule
+    realert_ms: int
+    window_ms: int
+    count: int
+    min_sources: int  # corroborated: distinct sources needed; else 0
+    fires: bool  # False for a sequence's first step, which only remembers
+
+
+def _how(entry: Entry) -> _How:
+    rule = entry.rule
+    realert, window = _ms(rule.realert), _ms(getattr(rule, "window", timedelta(0)))
+    if isinstance(rule, CorroboratedRule):
+        return _How("claim", rule, realert, 0, 0, rule.min_sources, True)
+    if isinstance(rule, MatchRule):
+        return _How("claim", rule, realert, 0, 0, 0, True)
+    if isinstance(rule, FirstSeenRule):
+        return _How("first_seen", rule, 0, 0, 0, 0, True)
+    if isinstance(rule, ThresholdRule):
+        return _How("threshold", rule, realert, window, rule.count, 0, True)
+    if entry.role == "first":
+        return _How("remember", rule, 0, window, 0, 0, False)
+    return _How("recall_claim", rule, realert, window, 0, 0, True)
 
 
 class RuleEngine:
@@ -516,9 +541,8 @@ class RuleEngine:
         """Use new rules from the next event on; state is kept by rule name."""
         self.rules = rules
         self.index = RuleIndex(rules.rules)
-        self._times = {
-            r.name: (_ms(r.realert), _ms(getattr(r, "window", timedelta(0)))) for r in rules.rules
-        }
+        # by id(entry): the index holds its entries as long as it is in use
+        self._hows: dict[int, _How] = {}
 
     async def evaluate(self, event: Event, now: datetime | None = None) -> list[Alert]:
         """The alerts this event fires now (processing time, see the module's docstring)."""
@@ -536,8 +560,9 @@ class RuleEngine:
             times: Iterable[datetime] = itertools.repeat(now or datetime.now(UTC))
         else:
             times = now
+        matching = self.index.matching
         for event, at in zip(events, times, strict=False):
-            entries = self.index.matching(event)
+            entries = matching(event)
             if entries:
                 self._plan(event, at, entries, steps, pending)
         if not steps:
@@ -570,27 +595,21 @@ class RuleEngine:
         earlier firsts before it is remembered as one itself."""
         now_ms = int(now.timestamp() * 1000)
         fused = fused_of(event)
+        hows = self._hows
         for entry in entries:
-            rule = entry.rule
-            if isinstance(rule, CorroboratedRule) and len(set(event.sources)) < rule.min_sources:
+            how = hows.get(id(entry))
+            if how is None:
+                how = hows[id(entry)] = _how(entry)
+            if how.min_sources and len(set(event.sources)) < how.min_sources:
                 continue
-            key = rule_key(rule, event)
-            realert, window = self._times[rule.name]
-            name = rule.name
-            if isinstance(rule, MatchRule | CorroboratedRule):
-                step = Step("claim", name, key, fused, event, now_ms, realert)
-            elif isinstance(rule, FirstSeenRule):
-                step = Step("first_seen", name, key, fused, event, now_ms)
-            elif isinstance(rule, ThresholdRule):
-                count = rule.count
-                step = Step("threshold", name, key, fused, event, now_ms, realert, window, count)
-            elif entry.role == "first":
-                steps.append(Step("remember", name, key, fused, event, now_ms, 0, window))
-                continue  # remembering fires nothing
-            else:
-                step = Step("recall_claim", name, key, fused, event, now_ms, realert, window)
-            pending.append(_Pending(rule, key, fused, event, now, len(steps)))
-            steps.append(step)
+            rule = how.rule
+            key = rule_key(rule, event) if rule.group_by else ""
+            if how.fires:
+                pending.append(_Pending(rule, key, fused, event, now, len(steps)))
+            steps.append(
+                Step(how.op, rule.name, key, fused, event, now_ms,
+                     how.realert_ms, how.window_ms, how.count)
+            )  # fmt: skip
 
 
 async def backtest(

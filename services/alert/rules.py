@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import operator
 import re
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
@@ -234,6 +235,23 @@ class _TypeIndex:
         default_factory=dict
     )
     listed: dict[str, dict[Hashable, list[Entry]]] = field(default_factory=dict)
+    # `keyed` compiled for lookups: a getter of the pinned fields' values, and their buckets
+    lookups: list[tuple[Callable[[Any], Any], dict[Any, list[Entry]]]] = field(default_factory=list)
+
+    def compile(self) -> None:
+        """Order every bucket's entries and build `lookups` from `keyed`."""
+        self.unkeyed.sort(key=_order)
+        lists = [e for b in self.keyed.values() for e in b.values()]
+        lists += [e for b in self.listed.values() for e in b.values()]
+        for entries in lists:
+            entries.sort(key=_order)
+        self.lookups = []
+        for names, buckets in self.keyed.items():
+            if len(names) == 1:  # attrgetter of one name gives the value, not a tuple
+                by_value = {values[0]: hit for values, hit in buckets.items()}
+                self.lookups.append((operator.attrgetter(names[0]), by_value))
+            else:
+                self.lookups.append((operator.attrgetter(*names), buckets))
 
 
 def _index_values(cond: Condition) -> list[Hashable] | None:
@@ -321,21 +339,17 @@ class RuleIndex:
         # `then` before `first` within a rule, so an event is checked against earlier firsts
         # before it is remembered as one itself.
         for idx in self._by_type.values():
-            idx.unkeyed.sort(key=_order)
-            lists = [e for b in idx.keyed.values() for e in b.values()]
-            lists += [e for b in idx.listed.values() for e in b.values()]
-            for entries in lists:
-                entries.sort(key=_order)
+            idx.compile()
 
     def candidates(self, event: Any) -> list[Entry]:
         """Entries whose type and pinned values fit the event (their full filter still to run)."""
         idx = self._by_type.get(event.type)
         if idx is None:
-            return []
+            return _NONE
         parts = [idx.unkeyed] if idx.unkeyed else []
-        for names, buckets in idx.keyed.items():
+        for values_of, buckets in idx.lookups:
             try:
-                hit = buckets.get(tuple(getattr(event, n) for n in names))
+                hit = buckets.get(values_of(event))
             except TypeError:  # an unhashable value cannot equal any pinned one
                 continue
             if hit:
@@ -348,7 +362,7 @@ class RuleIndex:
                     parts.append(hit)
                     twice = twice or len(values) > 1
         if len(parts) <= 1:
-            return parts[0] if parts else []
+            return parts[0] if parts else _NONE
         merged: Iterable[Entry] = itertools.chain.from_iterable(parts)
         if twice:
             merged = {(e.position, e.role): e for e in merged}.values()
@@ -356,7 +370,11 @@ class RuleIndex:
 
     def matching(self, event: Any) -> list[Entry]:
         """Entries whose full filter holds for the event, in rule order."""
-        return [e for e in self.candidates(event) if e.matcher(event)]
+        candidates = self.candidates(event)
+        return [e for e in candidates if e.matcher(event)] if candidates else _NONE
+
+
+_NONE: list[Entry] = []  # no entries (shared: never appended to)
 
 
 def _order(entry: Entry) -> tuple[int, int]:
