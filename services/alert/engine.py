@@ -191,7 +191,7 @@ class Step(NamedTuple):
       -> bool;
     - `first_seen`: true only the first time (rule, key) is seen -> bool;
     - `threshold`: count a fused event once in the key's window -> the window's events when
-      it reaches `count` (the window then starts afresh), else None;
+      it reaches `needed` (the window then starts afresh), else None;
     - `remember`: keep a sequence's first-step event for the window -> None;
     - `recall_claim`: the latest first-step event of the key within the window other than
       `fused`, if there is one and the alert of (rule, fused) could be claimed -> Event | None.
@@ -205,7 +205,7 @@ class Step(NamedTuple):
     now_ms: int
     realert_ms: int = 0
     window_ms: int = 0
-    count: int = 0
+    needed: int = 0
 
 
 class RuleState(Protocol):
@@ -293,7 +293,7 @@ class MemoryRuleState:
             window = self._windows[(s.rule, s.key)] = _Window()
         window.trim(s.now_ms - s.window_ms)
         window.add(s.fused, s.event, s.now_ms)
-        if len(window.order) < s.count or not self._realert_open(
+        if len(window.order) < s.needed or not self._realert_open(
             s.rule, s.key, s.realert_ms, s.now_ms
         ):
             return None
@@ -463,7 +463,7 @@ class RedisRuleState:
                 key(s.rule, "windowev", s.key),
                 key(s.rule, "realert", s.key),
             ]
-            args: list[Any] = [s.now_ms, s.window_ms, s.count, s.realert_ms, ttl, s.fused]
+            args: list[Any] = [s.now_ms, s.window_ms, s.needed, s.realert_ms, ttl, s.fused]
             args += [s.event.model_dump_json(), MAX_ALERT_EVENTS]
             return await self._threshold(keys, args, client)
         seq = [key(s.rule, "seq", s.key), key(s.rule, "seqev", s.key)]
@@ -509,7 +509,7 @@ class _How(NamedTuple):
     rule: WatchRule
     realert_ms: int
     window_ms: int
-    count: int
+    needed: int  # threshold: events in the window to fire
     min_sources: int  # corroborated: distinct sources needed; else 0
     fires: bool  # False for a sequence's first step, which only remembers
 
@@ -608,7 +608,7 @@ class RuleEngine:
                 pending.append(_Pending(rule, key, fused, event, now, len(steps)))
             steps.append(
                 Step(how.op, rule.name, key, fused, event, now_ms,
-                     how.realert_ms, how.window_ms, how.count)
+                     how.realert_ms, how.window_ms, how.needed)
             )  # fmt: skip
 
 
