@@ -35,7 +35,6 @@ from faststream import FastStream
 from faststream.redis import StreamSub
 from faststream.redis.annotations import RedisBatchStreamMessage, RedisStreamMessage
 from faststream.redis.prometheus import RedisPrometheusMiddleware
-from faststream.redis.subscriber.usecases.stream_subscriber import _StreamHandlerMixin
 from faststream.specification import AsyncAPI
 from prometheus_client import CollectorRegistry
 from pydantic import ValidationError
@@ -107,6 +106,7 @@ class WorkerRuntime:
         self.consumer = consumer_name(settings.consumer_name)
         self.http = MetricsServer(self.registry, settings.metrics_host, port, self.is_ready)
         self.groups: list[tuple[str, str]] = []
+        self.readers: list[tuple[str, Any]] = []  # (group@stream, its FastStream subscriber)
         self.extra_ready: Callable[[], bool] = lambda: True
         self._redis_ok_at = 0.0
         self._lag_task: asyncio.Task[None] | None = None
@@ -121,7 +121,7 @@ class WorkerRuntime:
         self.groups.append((stream, group))
         settings = self.settings
 
-        @self.broker.subscriber(
+        reader = self.broker.subscriber(
             stream=StreamSub(
                 stream,
                 group=group,
@@ -133,12 +133,14 @@ class WorkerRuntime:
             title=title,
             parser=tolerant_parser,
         )
+
+        @reader
         async def on_batch(bodies: list[Any], msg: RedisBatchStreamMessage) -> None:
             ids = [_text(i) for i in msg.raw_message["message_ids"]]
             entries = [Entry(i, b) for i, b in zip(ids, bodies, strict=False)]
             await handler(await self._drop_undecodable(stream, entries))
 
-        @self.broker.subscriber(
+        reclaimer = self.broker.subscriber(
             stream=StreamSub(
                 stream,
                 group=group,
@@ -150,6 +152,9 @@ class WorkerRuntime:
             include_in_schema=False,
             parser=tolerant_parser,
         )
+        self.readers += [(f"{group}@{stream}", reader), (f"{group}@{stream} (reclaim)", reclaimer)]
+
+        @reclaimer
         async def on_reclaimed(body: Any, msg: RedisStreamMessage) -> None:
             message_id = _text(msg.raw_message["message_ids"][0])
             delivered = await self._times_delivered(stream, group, message_id)
@@ -294,11 +299,7 @@ class WorkerRuntime:
         # deleted or Redis lost its data) and then exits the app, leaving re-creation to a
         # restart. Exit non-zero so the supervisor (compose `restart:`) restarts this worker;
         # startup re-creates the groups at id 0, so nothing still in the stream is skipped.
-        stopped = sorted(
-            f"{sub.stream_sub.group}@{sub.stream_sub.name}"
-            for sub in self.broker.subscribers
-            if not sub.running and isinstance(sub, _StreamHandlerMixin)
-        )
+        stopped = sorted(name for name, reader in self.readers if not reader.running)
         self.http.stop()
         await self.redis.aclose()
         if stopped:
