@@ -233,8 +233,12 @@ def measure_alert_workers(url: str, bodies: list[dict[str, Any]]) -> dict[str, f
         seen = 0
         done = asyncio.Event()
         client.xgroup_create(names.EVENTS_STREAM, "bench-bare", id="0", mkstream=True)
-        sub = StreamSub(
-            names.EVENTS_STREAM, group="bench-bare", consumer="c", batch=True, max_records=16
+        sub = StreamSub(  # reads of the alert worker's size
+            names.EVENTS_STREAM,
+            group="bench-bare",
+            consumer="c",
+            batch=True,
+            max_records=Settings().event_batch_size,
         )
 
         @broker.subscriber(stream=sub)

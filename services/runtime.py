@@ -116,8 +116,11 @@ class WorkerRuntime:
 
     # -- wiring -------------------------------------------------------------------------
 
-    def consume(self, stream: str, group: str, handler: Handler, *, title: str) -> None:
-        """Read `stream` in `group` in batches, plus a reclaiming reader for stuck entries."""
+    def consume(
+        self, stream: str, group: str, handler: Handler, *, title: str, batch_size: int = 0
+    ) -> None:
+        """Read `stream` in `group` in batches (of `batch_size`, else the `batch_size`
+        setting), plus a reclaiming reader for stuck entries."""
         self.groups.append((stream, group))
         settings = self.settings
 
@@ -127,7 +130,7 @@ class WorkerRuntime:
                 group=group,
                 consumer=self.consumer,
                 batch=True,
-                max_records=settings.batch_size,
+                max_records=batch_size or settings.batch_size,
                 polling_interval=200,
             ),
             title=title,

@@ -45,6 +45,13 @@ class Settings(BaseSettings):
         description="consumer name in the group; {hostname} and {pid} are filled in",
     )
     batch_size: int = Field(default=16, ge=1, le=1000, description="messages read per XREADGROUP")
+    event_batch_size: int = Field(
+        default=128,
+        ge=1,
+        le=1000,
+        description="events read per XREADGROUP by the alert worker (events are small; one "
+        "read's rule state is decided in one round trip)",
+    )
     max_document_bytes: int = Field(default=2_000_000, ge=1)
     max_deliveries: int = Field(default=5, ge=1, description="deliveries before dead-lettering")
     claim_idle_ms: int = Field(default=60_000, ge=1000, description="idle time before reclaim")

@@ -112,7 +112,13 @@ def create_app(settings: Settings | None = None) -> FastStream:
         if alerts:
             await deliver(alerts)
 
-    rt.consume(names.EVENTS_STREAM, names.ALERT_GROUP, on_events, title="events")
+    rt.consume(
+        names.EVENTS_STREAM,
+        names.ALERT_GROUP,
+        on_events,
+        title="events",
+        batch_size=settings.event_batch_size,
+    )
     return rt.app
 
 
