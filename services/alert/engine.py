@@ -491,15 +491,8 @@ def _ms(delta: timedelta) -> int:
     return int(delta.total_seconds() * 1000)
 
 
-class _Pending(NamedTuple):
-    """A rule that may fire on an event, waiting for its step's answer."""
-
-    rule: WatchRule
-    key: str
-    fused: str
-    event: Event
-    now: datetime
-    step: int  # index of its step in the batch
+# A rule that may fire on an event: (index of its step in the batch, the rule, processing time)
+_Pending = tuple[int, WatchRule, datetime]
 
 
 class _How(NamedTuple):
@@ -569,17 +562,18 @@ class RuleEngine:
             return []
         answers = await self.state.run(steps)
         alerts = []
-        for p in pending:
-            answer = answers[p.step]
+        for i, rule, at in pending:
+            answer = answers[i]
             if not answer:
                 continue
+            step = steps[i]
             if answer is True:
-                behind = [p.event]
+                behind = [step.event]
             elif isinstance(answer, list):
                 behind = answer
             else:  # a sequence: the first step's event, then this one
-                behind = [answer, p.event]
-            alerts.append(make_alert(p.rule, p.key, p.fused, behind, p.now))
+                behind = [answer, step.event]
+            alerts.append(make_alert(rule, step.key, step.fused, behind, at))
         return alerts
 
     def _plan(
@@ -605,7 +599,7 @@ class RuleEngine:
             rule = how.rule
             key = rule_key(rule, event) if rule.group_by else ""
             if how.fires:
-                pending.append(_Pending(rule, key, fused, event, now, len(steps)))
+                pending.append((len(steps), rule, now))
             steps.append(
                 Step(how.op, rule.name, key, fused, event, now_ms,
                      how.realert_ms, how.window_ms, how.needed)
