@@ -82,11 +82,16 @@ class WorkerRuntime:
         self.registry = CollectorRegistry()
         self.metrics = Metrics(self.registry, stage)
         self.cluster = settings.redis_cluster
+        # FastStream's own lines go through our handlers at WARNING and above: it logs every
+        # message (at `log_level`) and every reader task it reaps at INFO; its errors remain.
+        broker_log = logging.getLogger(f"eventwatch.{stage}.broker")
+        broker_log.setLevel(logging.WARNING)
         self.broker = connect.broker(
             self.url,
             cluster=self.cluster,
             middlewares=[RedisPrometheusMiddleware(registry=self.registry, app_name=stage)],
             graceful_timeout=30.0,
+            logger=broker_log,
             log_level=logging.DEBUG,
         )
         self.app = FastStream(
