@@ -152,6 +152,20 @@ class DocView:
     troop_at: set[int] = field(default_factory=set)
     unit_at: dict[int, str] = field(default_factory=dict)
     date_at: dict[int, Span] = field(default_factory=dict)
+    # Computed once per doc: `Doc.text` joins every token and `Token.sent` walks to both
+    # sentence edges, each time they are read.
+    text: str = field(init=False)
+    sents: list[Span] = field(init=False)
+    sent_no: list[int] = field(init=False)  # token index -> index into `sents`
+
+    def __post_init__(self) -> None:
+        self.text = self.doc.text
+        self.sents = list(self.doc.sents)
+        self.sent_no = [k for k, sent in enumerate(self.sents) for _ in range(len(sent))]
+
+    def sent(self, tok: Token) -> Span:
+        """The sentence of `tok` (as `tok.sent`)."""
+        return self.sents[self.sent_no[tok.i]]
 
 
 POSSESSIVES = frozenset(["'s", "’s", "'", "’"])
@@ -446,13 +460,8 @@ def _resolve_pronouns(view: DocView) -> None:
     doc = view.doc
     last: Person | None = None
     last_sent = -1
-    sent_no = 0
-    prev_start = -1
     for tok in doc:
-        start = tok.sent.start
-        if start != prev_start:
-            sent_no += 1
-            prev_start = start
+        sent_no = view.sent_no[tok.i]
         if tok.dep_ not in ("nsubj", "nsubjpass"):
             continue
         person = view.person_at.get(tok.i)
@@ -2095,7 +2104,7 @@ def _found_in(view: DocView, lex: Lexicon) -> list[Found]:
     found: list[Found] = []
     for span in view.doc.spans.get(TRIGGER_KEY, []):
         trig = span.root
-        sent = trig.sent
+        sent = view.sent(trig)
         label = span.label_
         try:
             if label == "give":
@@ -2232,7 +2241,7 @@ def _sentences_before(view: DocView, sent: Span, count: int = 2) -> Iterator[Spa
     for _ in range(count):
         if start == 0:
             return
-        prev = view.doc[start - 1].sent
+        prev = view.sents[view.sent_no[start - 1]]
         yield prev
         start = prev.start
 
@@ -2327,7 +2336,7 @@ def _story_dates(
     the nearest dated event in the sentences just before, at day precision (a plan may take
     the month of the plan it continues). A clause that writes an unresolvable date ("last
     week") stays undated; without any dated event nearby nothing is invented."""
-    sent_no = {s.start: i for i, s in enumerate(view.doc.sents)}
+    sent_no = {s.start: i for i, s in enumerate(view.sents)}
     readings = [
         date_of(view, f.sent, f.trigger, published, m == "planned")
         for f, m in zip(found, modalities, strict=True)
@@ -2405,8 +2414,8 @@ def _to_events(
     occurred = _story_dates(view, found, modalities, published)
     for f, modality, occurred_on in zip(found, modalities, occurred, strict=True):
         codes = lex.codes.get(f.type, {})
-        start, end = _trimmed(view.doc.text, f.sent.start_char, f.sent.end_char)
-        sentence = view.doc.text[start:end]
+        start, end = _trimmed(view.text, f.sent.start_char, f.sent.end_char)
+        sentence = view.text[start:end]
         cameo = codes.get("cameo")
         if f.type == "meeting" and f.fields.get("format") == "phone":
             cameo = "041"
