@@ -10,7 +10,7 @@ its modality and its date, and then tidy the article's events as a whole.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
@@ -168,13 +168,24 @@ class DocView:
         return self.sents[self.sent_no[tok.i]]
 
 
+def _tokens_where(doc: Doc, attr: str, keep: Callable[[str], bool]) -> list[int]:
+    """Indices, in order, of the tokens whose `attr` string (as `Token.<attr>_`) passes `keep`,
+    found without making a Token object per word."""
+    values: list[int] = doc.to_array(attr).tolist()
+    strings = doc.vocab.strings
+    wanted = {v for v in set(values) if keep(strings[v])}
+    return [i for i, v in enumerate(values) if v in wanted]
+
+
 POSSESSIVES = frozenset(["'s", "’s", "'", "’"])
 
 
-def _person_spans(doc: Doc) -> list[Span]:
-    """PERSON entities and known officials, widened over split hyphenated names ("Choe Son-hui")."""
+def _person_spans(doc: Doc, ents: Iterable[Span] | None = None) -> list[Span]:
+    """PERSON entities and known officials, widened over split hyphenated names ("Choe Son-hui").
+
+    `ents` are `doc.ents` when the caller has them already (each read makes their spans anew)."""
     known = list(doc.spans.get(PERSON_KEY, []))
-    spans = [e for e in doc.ents if e.label_ == "PERSON"] + known
+    spans = [e for e in (doc.ents if ents is None else ents) if e.label_ == "PERSON"] + known
     # A titled name the NER cut short ("Espen Barth" of "Espen Barth Eide") wins by length.
     spans = filter_spans(spans + _titled_names(doc, {t.i for s in known for t in s}))
     out = []
@@ -281,18 +292,15 @@ _TITLE_WORDS = frozenset(
 )
 
 
-def _collect_people(docs: Iterable[Doc], gaz: Gazetteer) -> People:
-    """Register every full name of the article with the country and title given next to it."""
-    docs = list(docs)
-    known: dict[str, dict[str, Any]] = {}
-    for row in gaz.people:
-        for name in [row["name"], *row.get("aliases", [])]:
-            known[_name_key(name) or ""] = row
+def _collect_people(docs: list[Doc], named: list[list[Span]], gaz: Gazetteer) -> People:
+    """Register every full name of the article with the country and title given next to it
+    (`named[k]` are the `_person_spans` of `docs[k]`)."""
+    known = gaz.people_by_key
     people = People()
-    for doc in docs:
+    for doc, spans in zip(docs, named, strict=True):
         titles = {t.i: s for s in doc.spans.get(TITLE_KEY, []) for t in s}
         countries = {t.i: s for s in doc.spans.get(COUNTRY_KEY, []) for t in s}
-        for span in _person_spans(doc):
+        for span in spans:
             words = span.text.split()
             key = _name_key(span.text) or ""
             if len(words) < 2 or span.root.i in countries:
@@ -378,12 +386,15 @@ def _described_as(
 def _add_known_surnames(people: People, docs: Iterable[Doc], gaz: Gazetteer) -> None:
     """A well-known leader named by surname alone ("Trump said"), never in full: registered
     when the NER reads the surname as a person somewhere and no one else has that surname."""
-    surnames: dict[str, list[dict[str, Any]]] = {}
-    for row in gaz.people:
-        surnames.setdefault(row["name"].split()[-1].lower(), []).append(row)
     taken = {p.name.split()[-1].lower() for p in people.by_key.values()}
-    named = {t.lower_ for doc in docs for t in doc if t.ent_type_ == "PERSON" and t.is_title}
-    for word, rows in surnames.items():
+    named = {
+        tok.lower_
+        for doc in docs
+        for i in _tokens_where(doc, "ENT_TYPE", lambda label: label == "PERSON")
+        for tok in [doc[i]]
+        if tok.is_title
+    }
+    for word, rows in gaz.people_by_surname.items():
         if len(rows) != 1 or len(word) < 4 or word in taken or word not in named:
             continue
         row = rows[0]
@@ -394,8 +405,9 @@ def _add_known_surnames(people: People, docs: Iterable[Doc], gaz: Gazetteer) -> 
         people.by_key.setdefault(key, person)
 
 
-def _view(doc: Doc, people: People) -> DocView:
-    """Index the component spans and entities of a doc by token."""
+def _view(doc: Doc, ents: Iterable[Span], named: list[Span], people: People) -> DocView:
+    """Index the component spans and entities of a doc by token (`ents`: its `doc.ents`,
+    `named`: its `_person_spans`)."""
     view = DocView(doc=doc, people=people)
     # "U.S. Marines", "Chinese Foreign Minister": a country before a troop word or a title.
     marked = {t.i for key in (TROOP_KEY, TITLE_KEY) for sp in doc.spans.get(key, []) for t in sp}
@@ -412,7 +424,7 @@ def _view(doc: Doc, people: People) -> DocView:
             continue
         for tok in span:
             view.country_at[tok.i] = span
-    for span in _person_spans(doc):
+    for span in named:
         person = people.get(span.text)
         if person is None and len(span) == 1:
             continue
@@ -423,8 +435,9 @@ def _view(doc: Doc, people: People) -> DocView:
             view.person_span[tok.i] = span
             view.country_at.pop(tok.i, None)
     # Short names the NER missed ("Shoigu" tagged as an organisation).
-    for tok in doc:
-        if tok.i not in view.person_at and tok.is_title and tok.lower_ in people.short:
+    for i in _tokens_where(doc, "LOWER", lambda word: word in people.short):
+        tok = doc[i]
+        if tok.i not in view.person_at and tok.is_title:
             if tok.i in view.country_at:
                 continue
             person = people.get(tok.text)
@@ -444,7 +457,7 @@ def _view(doc: Doc, people: People) -> DocView:
             view.unit_at[tok.i] = span.label_
     for span in doc.spans.get(TROOP_KEY, []):
         view.troop_at.update(t.i for t in span)
-    for ent in doc.ents:
+    for ent in ents:
         if ent.label_ == "DATE":
             for tok in ent:
                 view.date_at[tok.i] = ent
@@ -460,10 +473,9 @@ def _resolve_pronouns(view: DocView) -> None:
     doc = view.doc
     last: Person | None = None
     last_sent = -1
-    for tok in doc:
-        sent_no = view.sent_no[tok.i]
-        if tok.dep_ not in ("nsubj", "nsubjpass"):
-            continue
+    for i in _tokens_where(doc, "DEP", lambda dep: dep in ("nsubj", "nsubjpass")):
+        tok = doc[i]
+        sent_no = view.sent_no[i]
         person = view.person_at.get(tok.i)
         if person is not None:
             last, last_sent = person, sent_no
@@ -2442,11 +2454,15 @@ def events_from_docs(article: Article, body: Doc, captions: list[Doc]) -> list[E
     """The events of an article whose body and captions are already parsed by `load_nlp`'s nlp."""
     gaz = load_gazetteer()
     lex = _lexicon()
-    people = _collect_people([body, *captions], gaz)
+    docs = [body, *captions]
+    ents = [doc.ents for doc in docs]
+    named = [_person_spans(doc, doc_ents) for doc, doc_ents in zip(docs, ents, strict=True)]
+    people = _collect_people(docs, named, gaz)
     published = article.published_at.date() if article.published_at else None
     events: list[Event] = []
-    for doc, caption in [(body, False)] + [(c, True) for c in captions]:
-        view = _view(doc, people)
+    for k, doc in enumerate(docs):
+        view = _view(doc, ents[k], named[k], people)
+        caption = k > 0
         found = _drop_adjunct_repeats(_fill_destinations(_found_in(view, lex), view, lex))
         events += _to_events(found, article, view, lex, caption, published)
     # One event per id: the first body sentence (body before captions and headlines, earlier

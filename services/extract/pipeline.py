@@ -10,7 +10,7 @@ import importlib.util
 import json
 import logging
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,8 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
+
+from schemas.events import _name_key
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,23 @@ class Gazetteer:
     titles: list[dict[str, Any]]
     lexicon: dict[str, Any]
     capitals: dict[str, str] = field(default_factory=dict)  # lowercased capital -> ISO3
+
+    @cached_property
+    def people_by_key(self) -> dict[str, dict[str, Any]]:
+        """Known officials by every name they go by, folded as `_name_key` folds it."""
+        known: dict[str, dict[str, Any]] = {}
+        for row in self.people:
+            for name in [row["name"], *row.get("aliases", [])]:
+                known[_name_key(name) or ""] = row
+        return known
+
+    @cached_property
+    def people_by_surname(self) -> dict[str, list[dict[str, Any]]]:
+        """Known officials by the lowercased last word of their name."""
+        surnames: dict[str, list[dict[str, Any]]] = {}
+        for row in self.people:
+            surnames.setdefault(row["name"].split()[-1].lower(), []).append(row)
+        return surnames
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
