@@ -25,6 +25,7 @@ from schemas.events import (
     EVENT_ADAPTER,
     DelegationVisit,
     Event,
+    Invitation,
     MilitaryExercise,
     TroopDeployment,
     _name_key,
@@ -1851,7 +1852,7 @@ def tests(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
         targets = [
             o
             for _, o in prep_objects(trig, TARGET_PREPS)
-            if o.i not in view.date_at and o.lower_ not in OPEN_WATER
+            if o.i not in view.date_at and o.ent_type_ != "TIME" and o.lower_ not in OPEN_WATER
         ]
         if not test_word and targets:
             return []  # fired at a target: an attack, not a test
@@ -1999,7 +2000,8 @@ def invitations(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
         if subj is not None:
             inviter = np_actors(view, subj)
         for child in trig.children:
-            if child.dep_ in ("dobj", "obj", "nsubjpass"):
+            # The first object: a later one sums the act up ("invited X, an invitation ...").
+            if child.dep_ in ("dobj", "obj", "nsubjpass") and invitee_tok is None:
                 invitee_tok = child
     origin = first_country(inviter)
     if origin is None and not is_noun:
@@ -2295,8 +2297,15 @@ def _tidy(events: list[Event]) -> list[Event]:
         e for e in events if isinstance(e, TroopDeployment) and (e.troops_min or e.troops_max)
     ]
     exercises_ = [e for e in events if isinstance(e, MilitaryExercise)]
+    invited = [e for e in events if isinstance(e, Invitation) and e.invitee]
     out: list[Event] = []
     for e in events:
+        if (
+            isinstance(e, Invitation)
+            and not e.invitee
+            and any(o.origin == e.origin and o.destination == e.destination for o in invited)
+        ):
+            continue  # "grateful for the invitation": the one told with its invitee
         if isinstance(e, DelegationVisit) and not e.leader:
             # "economic and health delegations" sums up the led ones named elsewhere.
             if any(
