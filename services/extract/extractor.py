@@ -1577,14 +1577,10 @@ def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool
                 for obj in objects:
                     src += [o for p, o in prep_objects(obj, ("from",))]
                 origin = first_country([a for s in src for a in np_actors(view, s)])
-                if origin is None:
-                    # "received U.S.-made missiles", "Chinese-built jets": the maker supplies.
-                    makers = [t for o in objects for t in o.subtree if t.lower_ in MAKER_WORDS]
-                    origin = first_country([a for m in makers for a in np_actors(view, m)])
-                    glued = [t for o in objects for t in o.subtree if "-" in t.text]
-                    origin = origin or next(filter(None, map(_maker_country, glued)), None)
+                origin = origin or _maker_of(view, objects)
             else:
-                origin = subj_actor
+                # "Chinese-built corvettes were handed over to X": the maker supplies.
+                origin = subj_actor or (_maker_of(view, objects) if passive else None)
                 # "delivered a batch of shells to X": "to" may hang on the inner noun.
                 inner = [o for obj in objects for _, o in prep_objects(obj, ("of",))]
                 dest_actor = destination_of(view, [trig, *objects, *inner], lex)
@@ -1612,6 +1608,14 @@ def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool
 
 
 MAKER_WORDS = ("made", "built", "manufactured", "produced", "supplied")
+
+
+def _maker_of(view: DocView, objects: list[Token]) -> str | None:
+    """The maker's country of the items: "received U.S.-made missiles", "Chinese-built jets"."""
+    makers = [t for o in objects for t in o.subtree if t.lower_ in MAKER_WORDS]
+    origin = first_country([a for m in makers for a in np_actors(view, m)])
+    glued = [t for o in objects for t in o.subtree if "-" in t.text]
+    return origin or next(filter(None, map(_maker_country, glued)), None)
 
 
 def _maker_country(tok: Token) -> str | None:
