@@ -446,6 +446,7 @@ def _view(doc: Doc, ents: Iterable[Span], named: list[Span], people: People) -> 
                 view.person_at[tok.i] = person
                 view.person_span[tok.i] = doc[tok.i : tok.i + 1]
     _resolve_pronouns(view)
+    _resolve_roles(view)
     for span in doc.spans.get(TITLE_KEY, []):
         for tok in span:
             view.title_at[tok.i] = span
@@ -483,6 +484,48 @@ def _resolve_pronouns(view: DocView) -> None:
         elif tok.lower_ in PERSONAL_PRONOUNS and last is not None and sent_no - last_sent <= 2:
             view.person_at[tok.i] = last
             view.person_span[tok.i] = doc[tok.i : tok.i + 1]
+
+
+# Office nouns that, as "the minister" or "the Cambodian leader", name a person told before.
+ROLE_NOUNS = {
+    "leader": ("",),
+    "minister": ("minister", "secretary"),
+    "president": ("president",),
+    "premier": ("premier", "prime minister"),
+    "chancellor": ("chancellor",),
+    "secretary": ("secretary", "minister"),
+    "speaker": ("speaker", "chairman", "chair"),
+}
+
+
+def _resolve_roles(view: DocView) -> None:
+    """A subject "the minister" / "the Cambodian leader" names the latest person before it (in
+    its sentence or the two before) whose title fits the noun and whose country fits the
+    demonym, if one is written."""
+    doc = view.doc
+    named = sorted(view.person_at)
+    for i in _tokens_where(doc, "LOWER", lambda word: word in ROLE_NOUNS):
+        tok = doc[i]
+        if tok.dep_ not in ("nsubj", "nsubjpass") or i in view.person_at:
+            continue
+        kids = list(tok.children)
+        if not any(c.dep_ == "det" and c.lower_ == "the" for c in kids) or any(
+            c.dep_ in ("prep", "appos", "compound", "poss") or c.lower_ in ("former", "late")
+            for c in kids
+        ):
+            continue
+        wanted = {view.country_at[c.i].label_ for c in kids if c.i in view.country_at}
+        fits = ROLE_NOUNS[tok.lower_]
+        first = view.sents[max(0, view.sent_no[i] - 2)].start
+        for j in reversed([j for j in named if first <= j < i]):
+            person = view.person_at[j]
+            if wanted and person.iso3 not in wanted:
+                continue
+            if not any(f in (person.title or "").lower() for f in fits):
+                continue
+            view.person_at[i] = person
+            view.person_span[i] = doc[i : i + 1]
+            break
 
 
 # --- roles from the parse --------------------------------------------------------------------
