@@ -1739,8 +1739,11 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
                 if subj is not None:
                     troops = _troop_noun(view, [subj])
                 if troops is None and any(c.dep_ == "auxpass" for c in trig.children):
-                    # "upward of 11,000 soldiers have been deployed": a subject the parser lost.
-                    left = [t for t in trig.subtree if t.i < trig.i and t.i in view.troop_at]
+                    # "upward of 11,000 soldiers have been deployed": a subject the parser lost
+                    # (on the raising verb: "between 2,000 and 2,500 personnel are believed
+                    # to be stationed").
+                    scope = trig.head if trig.dep_ == "xcomp" else trig
+                    left = [t for t in scope.subtree if t.i < trig.i and t.i in view.troop_at]
                     troops = left[0] if left else None
             if troops is None:
                 return []
