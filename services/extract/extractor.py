@@ -1180,6 +1180,8 @@ def visits(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
     leader: Person | None = None
     group: Token | None = None  # the delegation or officials that travel
     if is_noun:
+        if _back_reference(trig):
+            return []
         leader = _leader(view, trig)
         verb = governing_verb(trig)
         if leader is None and verb is not None and trig.head.dep_ == "prep":
@@ -1206,6 +1208,22 @@ def visits(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
         origin_np = subj
     phase = _phase(word)
     return _visit(view, sent, trig, lex, leader, origin_np, group, destination, phase)
+
+
+def _back_reference(noun: Token) -> bool:
+    """A visit told before ("The visit came a day after ...", "during the same visit"), with
+    nothing of its own (no owner, no place, no name). A dependent the parser hung past the
+    noun's verb is not the noun's own."""
+    head = noun.head
+    kids = [c for c in noun.children if head.i < noun.i or c.i < head.i]
+    definite = any(
+        (c.dep_ == "det" and c.lower_ in ("the", "this", "that"))
+        or (c.dep_ == "amod" and c.lower_ == "same")
+        for c in kids
+    )
+    return definite and all(
+        c.dep_ in ("det", "punct") or (c.dep_ == "amod" and c.lower_ == "same") for c in kids
+    )
 
 
 def delegations(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
@@ -2339,6 +2357,10 @@ def _source_countries(view: DocView, trig: Token) -> set[str]:
     return {a.iso3 for _, o in prep_objects(trig, ("from",)) for a in np_actors(view, o) if a.iso3}
 
 
+def _filled(event: DelegationVisit) -> int:
+    return sum(v is not None for v in (event.place, event.leader_title, event.phase))
+
+
 def _tidy(events: list[Event]) -> list[Event]:
     """Merge what several sentences say of one event within an article."""
     visits_ = [e for e in events if isinstance(e, DelegationVisit)]
@@ -2348,8 +2370,19 @@ def _tidy(events: list[Event]) -> list[Event]:
     ]
     exercises_ = [e for e in events if isinstance(e, MilitaryExercise)]
     invited = [e for e in events if isinstance(e, Invitation) and e.invitee]
+    # "arrived in Kyiv on a visit": two triggers of one sentence tell one visit; the fuller wins.
+    best: dict[tuple[Any, ...], DelegationVisit] = {}
+    for e in visits_:
+        key = (e.caption, tuple(e.span), e.origin, e.destination, e.leader)
+        if key not in best or _filled(e) > _filled(best[key]):
+            best[key] = e
     out: list[Event] = []
     for e in events:
+        if (
+            isinstance(e, DelegationVisit)
+            and best[(e.caption, tuple(e.span), e.origin, e.destination, e.leader)] is not e
+        ):
+            continue
         if (
             isinstance(e, Invitation)
             and not e.invitee
