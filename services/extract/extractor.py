@@ -2372,10 +2372,10 @@ def _tidy(events: list[Event]) -> list[Event]:
     invited = [e for e in events if isinstance(e, Invitation) and e.invitee]
     # "arrived in Kyiv on a visit": two triggers of one sentence tell one visit; the fuller wins.
     best: dict[tuple[Any, ...], DelegationVisit] = {}
-    for e in visits_:
-        key = (e.caption, tuple(e.span), e.origin, e.destination, e.leader)
-        if key not in best or _filled(e) > _filled(best[key]):
-            best[key] = e
+    for visit in visits_:
+        key = (visit.caption, tuple(visit.span), visit.origin, visit.destination, visit.leader)
+        if key not in best or _filled(visit) > _filled(best[key]):
+            best[key] = visit
     out: list[Event] = []
     for e in events:
         if (
