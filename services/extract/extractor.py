@@ -1456,6 +1456,24 @@ def _of_earlier_deal(trig: Token, lex: Lexicon) -> bool:
 COMPARISON_PREPS = frozenset(["unlike", "like", "than", "besides", "except"])
 
 
+# Last words of a company's name ("Kinneret Pharmaceuticals", "Hanwha Aerospace").
+CORPORATE_NAMES = frozenset(
+    [
+        *("pharmaceuticals", "pharma", "industries", "inc", "inc.", "ltd", "ltd.", "corp"),
+        *("corp.", "corporation", "holdings", "plc", "llc", "gmbh", "ag", "sa", "co."),
+        *("aerospace", "motors", "airlines", "airways", "energy", "telecom", "technologies"),
+    ]
+)
+
+
+def _company(tok: Token, lex: Lexicon) -> bool:
+    """A company, not a state: "Kinneret Pharmaceuticals", "X, a mid-sized Israeli maker"."""
+    heads = lex.words["non_state_heads"]
+    if tok.lower_ in heads or (tok.pos_ == "PROPN" and tok.lower_ in CORPORATE_NAMES):
+        return True
+    return any(c.dep_ == "appos" and c.lower_ in heads for c in tok.children)
+
+
 def agreements(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
     """agreement from "signed a treaty", "agreed to halt strikes", "a ceasefire between X and Y"."""
     word = trig.lower_
@@ -1490,6 +1508,8 @@ def agreements(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fou
         if governed and verb is not None:
             status = "signed" if verb.lower_.startswith("sign") else "agreed"
             subj = subject_of(verb)
+            if subj is not None and _company(subj, lex):
+                return []  # "Kinneret Pharmaceuticals, an Israeli drug maker, signed a deal"
             if subj is not None:
                 parties = np_actors(view, subj) + parties
         if signed:
@@ -1500,6 +1520,8 @@ def agreements(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fou
         if _invited_to(trig):
             return []  # "invited X and Y to sign an accord": only the invitation happened
         subj = subject_of(trig)
+        if subj is not None and _company(subj, lex):
+            return []  # "Kinneret Pharmaceuticals, an Israeli drug maker, signed a deal"
         if subj is not None:
             parties.extend(np_actors(view, subj))
             if not parties:
