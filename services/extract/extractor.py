@@ -495,6 +495,7 @@ ROLE_NOUNS = {
     "chancellor": ("chancellor",),
     "secretary": ("secretary", "minister"),
     "speaker": ("speaker", "chairman", "chair"),
+    "delegation": ("",),  # "the Russian delegation": its head, only with the demonym
 }
 
 
@@ -515,6 +516,8 @@ def _resolve_roles(view: DocView) -> None:
         ):
             continue
         wanted = {view.country_at[c.i].label_ for c in kids if c.i in view.country_at}
+        if tok.lower_ == "delegation" and not wanted:
+            continue
         fits = ROLE_NOUNS[tok.lower_]
         first = view.sents[max(0, view.sent_no[i] - 2)].start
         for j in reversed([j for j in named if first <= j < i]):
@@ -1348,6 +1351,17 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
         for child in trig.children:
             if child.dep_ == "nsubjpass":
                 parts.extend(np_actors(view, child))
+                # ... and the host, its agent ("was received by the head of state, X").
+                for _, agent in prep_objects(trig, ("by",)):
+                    parts.extend(np_actors(view, agent))
+                    # "by the head of state, General X,": the name the parser hung on the verb.
+                    parts.extend(
+                        a
+                        for c in trig.children
+                        if c.dep_ in ("npadvmod", "appos") and c.i > agent.i
+                        for a in np_actors(view, c)
+                        if a.person
+                    )
     verb = trig if not is_noun else governing_verb(trig)
     for _, pobj in prep_objects(trig, ("between", "with", "among")):
         parts.extend(np_actors(view, pobj))
