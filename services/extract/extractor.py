@@ -1365,6 +1365,14 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
     verb = trig if not is_noun else governing_verb(trig)
     for _, pobj in prep_objects(trig, ("between", "with", "among")):
         parts.extend(np_actors(view, pobj))
+    if is_noun and not parts:
+        # "negotiations in Doha that began on Saturday between X and Y": the sides hang on a
+        # clause inside the noun's phrase ("two days of talks that opened ... between").
+        scope = trig.head.head if trig.dep_ == "pobj" and trig.head.lower_ == "of" else trig
+        for clause in scope.subtree:
+            if clause.dep_ in ("relcl", "acl") and clause.pos_ == "VERB":
+                for _, pobj in prep_objects(clause, ("between",)):
+                    parts.extend(np_actors(view, pobj))
     for child in trig.children:
         if child.dep_ in ("poss", "compound", "amod", "nmod"):
             parts.extend(np_actors(view, child))
