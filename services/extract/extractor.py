@@ -1578,7 +1578,11 @@ def agreements(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fou
     # "initialled the draft", "signed the text": the document named in the sentences before.
     anaphoric = {t.lower_ for t in trig.subtree if t.pos_ == "NOUN"} & ANAPHORIC_DOCS
     earlier = _preceding_words(view, sent) if anaphoric else set()
-    for scope in (subtree_words, sent_words, earlier):
+    # "an agreement worth $2 billion": a priced agreement is a deal.
+    clause = governing_verb(trig) if is_noun and trig.dep_ in ("dobj", "obj") else trig
+    clause = clause if clause is not None else trig
+    priced = {"deal"} if any(t.ent_type_ == "MONEY" for t in clause.subtree) else set()
+    for scope in (subtree_words, sent_words, priced, earlier):
         for name in ("ceasefire", "treaty", "memorandum", "deal"):
             if scope & lex.agreement_kinds[name]:
                 kind = name
@@ -1624,6 +1628,10 @@ def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool
     destination: str | None = None
     items: list[str] = []
     confidence = 0.6
+    if word in ("give", "gives", "gave", "given", "giving") and any(
+        c.dep_ == "prt" and c.lower_ == "up" for c in trig.children
+    ):
+        return []  # "give up its nuclear weapons": renouncing, not handing over
     if is_noun:
         if taking:
             return []
