@@ -1187,7 +1187,12 @@ def visits(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
             return []
         leader = _leader(view, trig)
         verb = governing_verb(trig)
-        if leader is None and verb is not None and trig.head.dep_ == "prep":
+        # "during his visit, X ...", "X wrapped up / paid a visit to Y": the subject travels.
+        if (
+            leader is None
+            and verb is not None
+            and (trig.head.dep_ == "prep" or trig.dep_ in ("dobj", "obj"))
+        ):
             subj = subject_of(verb)
             if subj is not None:
                 leader = _leader(view, subj)
@@ -1363,6 +1368,8 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
                         if a.person
                     )
     verb = trig if not is_noun else governing_verb(trig)
+    if is_noun and verb is not None and _invited_to(verb):
+        return []  # "invited X to attend the summit": the invitation, no meeting yet
     for _, pobj in prep_objects(trig, ("between", "with", "among")):
         parts.extend(np_actors(view, pobj))
     if is_noun and not parts:
