@@ -1701,6 +1701,9 @@ def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool
             else:
                 # "Chinese-built corvettes were handed over to X": the maker supplies.
                 origin = subj_actor or (_maker_of(view, objects) if passive else None)
+                if origin is None and subj is not None and not passive:
+                    # "Turkish drone maker Baykar supplied ...": a company's country supplies.
+                    origin = _company_country(view, subj, lex)
                 # "delivered a batch of shells to X": "to" may hang on the inner noun.
                 inner = [o for obj in objects for _, o in prep_objects(obj, ("of",))]
                 dest_actor = destination_of(view, [trig, *objects, *inner], lex)
@@ -1728,6 +1731,20 @@ def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool
 
 
 MAKER_WORDS = ("made", "built", "manufactured", "produced", "supplied")
+
+
+def _company_country(view: DocView, subj: Token, lex: Lexicon) -> str | None:
+    """The country of a company subject: "Turkish defence firm Baykar", "Hanwha Aerospace, the
+    South Korean defence company"."""
+    heads = lex.words["non_state_heads"]
+    phrase = list(subj.subtree)
+    if not any(t.lower_ in heads for t in phrase) and not _company(subj, lex):
+        return None
+    for t in phrase:
+        span = view.country_at.get(t.i)
+        if span is not None and span.kb_id_ != "capitals":
+            return str(span.label_)
+    return None
 
 
 def _maker_of(view: DocView, objects: list[Token]) -> str | None:
