@@ -404,6 +404,7 @@ def _add_known_surnames(people: People, docs: Iterable[Doc], gaz: Gazetteer) -> 
         if person.title:
             person.kind = _kind_of_title(person.title, gaz)
         people.by_key.setdefault(key, person)
+        people.short.setdefault(word, key)  # "Lula", not only "da Silva"
 
 
 def _view(doc: Doc, ents: Iterable[Span], named: list[Span], people: People) -> DocView:
@@ -1419,6 +1420,11 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
             for child in verb.children:
                 if child.dep_ in ("dobj", "obj"):
                     parts.extend(np_actors(view, child))
+                # "received visiting Lao Prime Minister X": the parser makes X its object.
+                if child.dep_ in ("xcomp", "advcl", "amod") and child.lower_ == "visiting":
+                    for obj in child.children:
+                        if obj.dep_ in ("dobj", "obj"):
+                            parts.extend(np_actors(view, obj))
     people = _dedupe_actors([a for a in parts if a.person])
     countries = sorted({a.iso3 for a in parts if a.iso3})
     if len(people) < 2 and len(countries) < 2:
@@ -2048,7 +2054,11 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
         subj is not None
         and verb is not None
         and verb.lower_.startswith(EXERCISE_OPENERS)
-        and any(t.i in view.troop_at or t.lower_ in lex.kinds["military"] for t in subj.subtree)
+        # "Chinese warships and aircraft conducted drills": hardware is military too.
+        and any(
+            t.i in view.troop_at or t.i in view.item_at or t.lower_ in lex.kinds["military"]
+            for t in subj.subtree
+        )
     )
     hosts = _exercise_hosts(view, trig)
     modified = war_games or bool(words & lex.words["exercise_modifiers"]) or national
@@ -2677,8 +2687,9 @@ def _drop_echoes(events: list[Event]) -> list[Event]:
     for e in events:
         if _is_headline(e):
             sides, person = _roles(e)
+            # A headline "X meets Y in Z" also reads as a visit; the body's meeting tells both.
             if any(
-                o.type == e.type
+                (o.type == e.type or (e.type == "delegation_visit" and o.type == "meeting"))
                 and sides <= _roles(o)[0]
                 and (person is None or _roles(o)[1] in (None, person))
                 for o in body

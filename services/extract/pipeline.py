@@ -65,7 +65,11 @@ class Gazetteer:
         """Known officials by the lowercased last word of their name."""
         surnames: dict[str, list[dict[str, Any]]] = {}
         for row in self.people:
-            surnames.setdefault(row["name"].split()[-1].lower(), []).append(row)
+            # A one-word alias is a short name too ("Lula" for Luiz Inacio Lula da Silva).
+            short = {row["name"].split()[-1].lower()}
+            short |= {a.lower() for a in row.get("aliases", []) if len(a.split()) == 1}
+            for word in short:
+                surnames.setdefault(word, []).append(row)
         return surnames
 
 
