@@ -1434,6 +1434,9 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
     place = None
     where = [t for t in (trig, verb) if t is not None]
     where += [o for t in list(where) for _, o in prep_objects(t, ("with",))]
+    if not is_noun:
+        # "met Chinese President Xi Jinping in Beijing": the place may hang on the object.
+        where += [c for c in trig.children if c.dep_ in ("dobj", "obj")]
     if hosting:
         # The guest is the object: only a preposition tells the place ("hosted X in Y").
         place_actor = next(
@@ -1776,6 +1779,10 @@ def _troop_noun(view: DocView, toks: Iterable[Token]) -> Token | None:
     for tok in toks:
         if tok.i in view.troop_at:
             return tok
+        # "send two F-35 jets and 300 personnel"
+        for conj in tok.conjuncts:
+            if conj.i in view.troop_at:
+                return conj
         # "thousands of troops"
         for _, pobj in prep_objects(tok, ("of",)):
             if pobj.i in view.troop_at:
@@ -2061,7 +2068,9 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
         )
     )
     hosts = _exercise_hosts(view, trig)
-    modified = war_games or bool(words & lex.words["exercise_modifiers"]) or national
+    # "joined NATO's Nordic Response exercise": a named exercise someone holds or joins.
+    named = held and _name_start(trig) < trig.i
+    modified = war_games or bool(words & lex.words["exercise_modifiers"]) or national or named
     if len({a.iso3 for a in hosts if a.iso3}) >= 2:
         # "The exercise ... is co-hosted by the Thai and Malaysian armed forces".
         military = True
