@@ -1597,7 +1597,13 @@ def agreements(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fou
     # "an agreement worth $2 billion": a priced agreement is a deal.
     clause = governing_verb(trig) if is_noun and trig.dep_ in ("dobj", "obj") else trig
     clause = clause if clause is not None else trig
-    priced = {"deal"} if any(t.ent_type_ == "MONEY" for t in clause.subtree) else set()
+    # ... and so is one on producing, buying or servicing things ("an agreement on the joint
+    # production of drones").
+    priced = (
+        {"deal"}
+        if any(t.ent_type_ == "MONEY" for t in clause.subtree) or subtree_words & COMMERCE_WORDS
+        else set()
+    )
     for scope in (subtree_words, sent_words, priced, earlier):
         for name in ("ceasefire", "treaty", "memorandum", "deal"):
             if scope & lex.agreement_kinds[name]:
@@ -2392,6 +2398,12 @@ def _nearby_country(view: DocView, f: Found, lex: Lexicon, exclude: str | None) 
 
 
 COLLECTIVE_WORDS = frozenset(["their", "both", "two"])
+COMMERCE_WORDS = frozenset(
+    [
+        *("production", "purchase", "purchases", "procurement", "sale", "sales", "supply"),
+        *("supplies", "maintenance", "manufacture", "manufacturing", "cost-sharing", "lease"),
+    ]
+)
 ANAPHORIC_DOCS = frozenset(["draft", "text", "document", "documents", "deal", "agreement"])
 
 
