@@ -2045,6 +2045,10 @@ EXERCISE_OPENERS = (
 )
 
 
+# Nouns that name a part of a recurring exercise ("the latest round of", "the 21st edition of").
+PARTITIVES = frozenset(["edition", "round", "phase", "stage", "leg", "part", "iteration"])
+
+
 def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
     """military_exercise from "joint military exercises", "war games", "drills by X and Y"."""
     if trig.pos_ not in ("NOUN", "PROPN") or trig.dep_ == "compound":
@@ -2054,11 +2058,15 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
     war_games = trig.lower_ in ("games", "war games", "wargames")
     # "China's drills" is military enough; "diplomatic maneuvers" is not.
     national = trig.lower_ in ("drills", "exercises") and any(t.i in view.country_at for t in left)
-    verb = governing_verb(trig)
+    # "held the 21st edition of their annual X exercise": the verb governs the part.
+    anchor = trig
+    if trig.dep_ == "pobj" and trig.head.lower_ == "of" and trig.head.head.lower_ in PARTITIVES:
+        anchor = trig.head.head
+    verb = governing_verb(anchor)
     held = (
         verb is not None
         and verb.lower_ in lex.words["exercise_verbs"]
-        and trig.dep_ in ("dobj", "obj", "pobj", "nsubjpass")
+        and anchor.dep_ in ("dobj", "obj", "pobj", "nsubjpass")
     )
     # "troops from both countries are due to begin the drills".
     subj = subject_of(verb, READY_WORDS | DUE_WORDS) if held and verb is not None else None
@@ -2397,7 +2405,7 @@ def _nearby_country(view: DocView, f: Found, lex: Lexicon, exclude: str | None) 
     return None
 
 
-COLLECTIVE_WORDS = frozenset(["their", "both", "two"])
+COLLECTIVE_WORDS = frozenset(["their", "both", "two", "three"])
 COMMERCE_WORDS = frozenset(
     [
         *("production", "purchase", "purchases", "procurement", "sale", "sales", "supply"),
@@ -2421,7 +2429,8 @@ def _collective(view: DocView, np: Token, sent: Span, lex: Lexicon) -> list[Acto
     for actor in subjects + _preceding_actors(view, sent, lex):
         if actor.iso3 and all(a.iso3 != actor.iso3 for a in out):
             out.append(actor)
-    return out[:2] if len(out) >= 2 else []
+    size = 3 if any(t.lower_ == "three" for t in np.subtree) else 2
+    return out[:size] if len(out) >= size else []
 
 
 def _sentences_before(view: DocView, sent: Span, count: int = 2) -> Iterator[Span]:
