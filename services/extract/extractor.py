@@ -2022,6 +2022,11 @@ def tests(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
         subj = subject_of(trig)
         if subj is not None and subj.dep_ != "nsubjpass":
             country = first_country(np_actors(view, subj))
+            if country is None and subj.lower_ in ("it", "they") and trig.dep_ == "ccomp":
+                # "Iran's navy said it had test-fired ...": the speaker is "it".
+                speaker = subject_of(trig.head)
+                if speaker is not None:
+                    country = first_country(np_actors(view, speaker))
         if country is None:
             agent = [o for p, o in prep_objects(trig, ("by",))]
             country = first_country([a for o in agent for a in np_actors(view, o)])
