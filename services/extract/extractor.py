@@ -562,10 +562,22 @@ def _actor_at(view: DocView, tok: Token) -> Actor | None:
     if person is not None:
         return Actor(person.iso3, person.name, token=tok.i)
     span = view.country_at.get(tok.i)
-    if span is not None and not _non_state(tok):
+    if span is not None and not _non_state(tok) and not _led_by(tok, span):
         place = span.text if span.kb_id_ == "capitals" else None
         return Actor(span.label_, place=place, token=tok.i)
     return None
+
+
+def _led_by(tok: Token, span: Span) -> bool:
+    """A demonym that only says who leads a force ("the Kenyan-led force" in Haiti)."""
+    doc = tok.doc
+    end = span.end
+    return (
+        span.kb_id_ == "demonyms"
+        and end + 1 < len(doc)
+        and doc[end].text == "-"
+        and doc[end + 1].lower_ == "led"
+    )
 
 
 def np_actors(view: DocView, tok: Token, depth: int = 0, conj: bool = True) -> list[Actor]:
