@@ -1432,6 +1432,17 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
             for child in verb.children:
                 if child.dep_ in ("dobj", "obj"):
                     parts.extend(np_actors(view, child))
+                # "met his Turkish counterpart Hakan Fidan": the parser may hang the name on
+                # the verb, just after the object.
+                if (
+                    child.dep_ in ("npadvmod", "appos")
+                    and child.i in view.person_at
+                    and any(
+                        o.dep_ in ("dobj", "obj") and o.right_edge.i + 1 == child.left_edge.i
+                        for o in verb.children
+                    )
+                ):
+                    parts.extend(np_actors(view, child))
                 # "received visiting Lao Prime Minister X": the parser makes X its object.
                 if child.dep_ in ("xcomp", "advcl", "amod") and child.lower_ == "visiting":
                     for obj in child.children:
