@@ -1228,7 +1228,16 @@ def visits(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
         destination = destination_of(view, [trig], lex)
         origin_np = subj
     phase = _phase(word)
-    return _visit(view, sent, trig, lex, leader, origin_np, group, destination, phase)
+    found = _visit(view, sent, trig, lex, leader, origin_np, group, destination, phase)
+    # "will visit Malaysia, Vietnam and Cambodia": one visit per country of the tour.
+    if found and not is_noun and destination is not None and destination.token in view.country_at:
+        seen = {found[0].fields["origin"], destination.iso3}
+        for conj in view.country_at[destination.token].root.conjuncts:
+            other = _actor_at(view, conj)
+            if other is not None and other.iso3 and other.iso3 not in seen:
+                seen.add(other.iso3)
+                found += _visit(view, sent, trig, lex, leader, origin_np, group, other, phase)
+    return found
 
 
 def _back_reference(noun: Token) -> bool:
