@@ -1209,6 +1209,11 @@ def visits(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
             subj = subject_of(verb)
             if subj is not None:
                 leader = _leader(view, subj)
+                titled = any(t.i in view.title_at for t in subj.subtree)
+                if leader is None and titled:
+                    # "Spain's King Felipe VI began a state visit": a name the NER missed.
+                    leader = _unlisted_name(view, subj)
+                    group = subj
         dest_tokens = [trig] + ([trig.head] if trig.head.lower_ in ("presence",) else [])
         destination = destination_of(view, dest_tokens, lex)
         origin_np = trig
