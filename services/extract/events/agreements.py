@@ -1,0 +1,175 @@
+"""Agreements signed or reached between countries (`agreements`)."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from services.extract.events.common import (
+    Found,
+    _collective,
+    _company,
+    _invited_to,
+    _preceding_words,
+)
+from services.extract.view import (
+    Actor,
+    DocView,
+    Fields,
+    Lexicon,
+    governing_verb,
+    np_actors,
+    prep_objects,
+    sentence_actors,
+    subject_of,
+)
+
+UNILATERAL_ACTS = frozenset(
+    ["sell", "send", "supply", "deliver", "provide", "deploy", "dispatch", "give", "ship"]
+)
+
+
+def _of_earlier_deal(trig: Token, lex: Lexicon) -> bool:
+    """An agreement named as what something else is about ("the implementation of the
+    agreements reached", "violations of the truce signed"): the deal predates the news."""
+    head = trig.head
+    return (
+        trig.dep_ == "pobj"
+        and head.lower_ == "of"
+        and head.head.pos_ == "NOUN"
+        and head.head.lower_ not in lex.words["sign_verbs"]
+        and any(c.dep_ == "det" and c.lower_ == "the" for c in trig.children)
+    )
+
+
+COMPARISON_PREPS = frozenset(["unlike", "like", "than", "besides", "except"])
+
+
+def agreements(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
+    """agreement from "signed a treaty", "agreed to halt strikes", "a ceasefire between X and Y"."""
+    word = trig.lower_
+    is_noun = trig.pos_ in ("NOUN", "PROPN")
+    if is_noun and trig.dep_ == "compound":
+        return []
+    sent_words = {t.lower_ for t in sent}
+    parties: list[Actor] = []
+    status = None
+    if is_noun:
+        for _, pobj in prep_objects(trig, ("between", "with", "among")):
+            parties.extend(np_actors(view, pobj))
+        for child in trig.children:
+            if child.dep_ in ("compound", "amod", "poss", "nmod") and child.i < trig.i:
+                parties.extend(np_actors(view, child, conj=False))
+        verb = governing_verb(trig)
+        signed = any(
+            c.dep_ in ("acl", "amod") and c.lower_ in lex.words["sign_verbs"] for c in trig.children
+        )
+        governed = verb is not None and verb.lower_ in lex.words["sign_verbs"] and trig.dep_ in (
+            "dobj", "obj", "nsubjpass", "pobj",
+        )  # fmt: skip
+        if trig.dep_ == "pobj" and trig.head.lower_ in COMPARISON_PREPS:
+            return []  # "signed a treaty, unlike Moscow's pact with X": a contrast, no event
+        explicit = len({a.iso3 for a in parties if a.iso3}) >= 2
+        if not (signed or governed or explicit):
+            return []
+        if signed and not (governed or explicit) and _of_earlier_deal(trig, lex):
+            return []  # "the implementation of the agreements reached": made before, not now
+        if governed and verb is not None and _invited_to(verb):
+            return []  # "invited X and Y to sign an accord": only the invitation happened
+        if governed and verb is not None:
+            status = "signed" if verb.lower_.startswith("sign") else "agreed"
+            subj = subject_of(verb)
+            if subj is not None and _company(subj, lex):
+                return []  # "Kinneret Pharmaceuticals, an Israeli drug maker, signed a deal"
+            if subj is not None:
+                parties = np_actors(view, subj) + parties
+        if signed:
+            status = "signed"
+    else:
+        if trig.dep_ in ("amod", "acl"):
+            return []  # "a pact signed in 2024": the noun builds it
+        if _invited_to(trig):
+            return []  # "invited X and Y to sign an accord": only the invitation happened
+        subj = subject_of(trig)
+        if subj is not None and _company(subj, lex):
+            return []  # "Kinneret Pharmaceuticals, an Israeli drug maker, signed a deal"
+        if subj is not None:
+            parties.extend(np_actors(view, subj))
+            if not parties:
+                parties.extend(_collective(view, subj, sent, lex))
+        for _, pobj in prep_objects(trig, ("with",)):
+            parties.extend(np_actors(view, pobj))
+        has_object = any(c.dep_ in ("dobj", "obj", "xcomp", "prep", "ccomp") for c in trig.children)
+        if not has_object:
+            return []
+        kinds_here = set().union(*lex.agreement_kinds.values())
+        words_here = {t.lower_ for t in trig.subtree}
+        if word.startswith("agree") and not (words_here & kinds_here) and len(parties) < 2:
+            return []
+        one_side = len({a.iso3 for a in parties if a.iso3}) < 2
+        if (
+            word.startswith("agree")
+            and one_side
+            and any(c.dep_ == "xcomp" and c.lower_ in UNILATERAL_ACTS for c in trig.children)
+        ):
+            return []  # "France agreed to sell Chile jets": a sale, built as arms_transfer
+        status = "signed" if word.startswith("sign") or word in ("inked", "ink") else "agreed"
+    isos = {a.iso3 for a in parties if a.iso3}
+    if len(isos) < 2:
+        for actor in sentence_actors(view, sent, lex, trig):
+            if actor.iso3 and actor.iso3 not in isos:
+                parties.append(actor)
+                isos.add(actor.iso3)
+    if len(isos) < 2:
+        return []
+    subtree_words = {t.lower_ for t in trig.subtree} | ({word} if is_noun else set())
+    kind = "other"
+    # "initialled the draft", "signed the text": the document named in the sentences before.
+    anaphoric = {t.lower_ for t in trig.subtree if t.pos_ == "NOUN"} & ANAPHORIC_DOCS
+    earlier = _preceding_words(view, sent) if anaphoric else set()
+    # "an agreement worth $2 billion": a priced agreement is a deal.
+    clause = governing_verb(trig) if is_noun and trig.dep_ in ("dobj", "obj") else trig
+    clause = clause if clause is not None else trig
+    # ... and so is one on producing, buying or servicing things ("an agreement on the joint
+    # production of drones").
+    priced = (
+        {"deal"}
+        if any(t.ent_type_ == "MONEY" for t in clause.subtree) or subtree_words & COMMERCE_WORDS
+        else set()
+    )
+    for scope in (subtree_words, sent_words, priced, earlier):
+        for name in ("ceasefire", "treaty", "memorandum", "deal"):
+            if scope & lex.agreement_kinds[name]:
+                kind = name
+                break
+        if kind != "other":
+            break
+    if "negotiat" in sent.text.lower() and status is None:
+        status = "negotiating"
+    if status is None and any(t.lower_ in ("proposed", "proposal") for t in sent):
+        status = "proposed"
+    fields: Fields = {
+        "parties": sorted(isos),
+        "agreement_kind": kind,
+        "name": _title_name(trig) if is_noun else None,
+        "status": status,
+    }
+    return [Found("agreement", fields, sent, trig, 0.65 if len(parties) >= 2 else 0.5)]
+
+
+def _title_name(trig: Token) -> str | None:
+    """A proper name in front of a noun ("the Treaty on Comprehensive Strategic Partnership")."""
+    left = [c for c in trig.lefts if c.dep_ in ("compound", "amod") and c.is_title]
+    if not left or not trig.is_title:
+        return None
+    return trig.doc[left[0].i : trig.i + 1].text
+
+
+COMMERCE_WORDS = frozenset(
+    [
+        *("production", "purchase", "purchases", "procurement", "sale", "sales", "supply"),
+        *("supplies", "maintenance", "manufacture", "manufacturing", "cost-sharing", "lease"),
+    ]
+)
+
+
+ANAPHORIC_DOCS = frozenset(["draft", "text", "document", "documents", "deal", "agreement"])

@@ -1,0 +1,233 @@
+"""What the event builders share: `Found` (an event before it becomes a model) and the helpers
+more than one event family uses (leaders, phases, companies, troop nouns, earlier sentences).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from services.extract.pipeline import load_gazetteer
+from services.extract.view import (
+    _TITLE_WORDS,
+    CLAUSES,
+    Actor,
+    DocView,
+    Fields,
+    Lexicon,
+    Person,
+    _actor_at,
+    _kind_of_title,
+    np_actors,
+    prep_objects,
+    sentence_actors,
+    subject_of,
+)
+
+
+@dataclass
+class Found:
+    """An event before it becomes a model: its fields, its sentence and the trigger token."""
+
+    type: str
+    fields: Fields
+    sent: Span
+    trigger: Token
+    confidence: float
+
+
+def _np_tokens(tok: Token) -> list[Token]:
+    """The tokens of a noun phrase without its clauses."""
+    out = [tok]
+    for child in tok.children:
+        if child.dep_ not in CLAUSES and child.dep_ not in ("punct", "cc", "conj"):
+            out.extend(_np_tokens(child))
+    return out
+
+
+def _leader(view: DocView, tok: Token, depth: int = 0) -> Person | None:
+    """The person a delegation or visit belongs to: "led by X", "X's delegation", "by X"."""
+    for child in tok.children:
+        if child.dep_ in ("acl", "relcl") and child.lower_ in (
+            "led", "headed", "spearheaded", "accompanied", "chaired",
+        ):  # fmt: skip
+            for _, pobj in prep_objects(child, ("by",)):
+                for actor in np_actors(view, pobj):
+                    if actor.person:
+                        return view.people.get(actor.person)
+                named = _unlisted_name(view, pobj)
+                if named is not None:
+                    return named
+        if child.dep_ == "poss" or (child.dep_ == "prep" and child.lower_ in ("by", "of")):
+            targets = (
+                [child] if child.dep_ == "poss" else [c for c in child.children if c.dep_ == "pobj"]
+            )
+            for target in targets:
+                for actor in np_actors(view, target):
+                    if actor.person:
+                        return view.people.get(actor.person)
+                # "a delegation of lawmakers led by X"
+                if depth == 0 and child.dep_ == "prep" and child.lower_ == "of":
+                    found = _leader(view, target, depth + 1)
+                    if found is not None:
+                        return found
+        if child.dep_ == "appos":
+            person = view.person_at.get(child.i)
+            if person:
+                return person
+    person = view.person_at.get(tok.i)
+    return person
+
+
+def _unlisted_name(view: DocView, tok: Token) -> Person | None:
+    """A name the NER missed, after its title ("led by Assembly Chairman Tran Thanh Man")."""
+    if tok.pos_ != "PROPN":
+        return None
+    toks = sorted([tok, *(c for c in tok.children if c.dep_ == "compound")], key=lambda t: t.i)
+    toks = [t for t in toks if t.pos_ == "PROPN"]
+    title_end = max((t.i for t in toks if t.i in view.title_at), default=-1)
+    # The office may be longer than the title lexicon knows ("National Assembly Chairman").
+    for t in toks:
+        if t.lower_ in _TITLE_WORDS or t.lower_ in ("assembly", "national", "speaker", "army"):
+            title_end = max(title_end, t.i)
+    words = [t for t in toks if t.i > title_end]
+    if len(words) < 2:
+        return None
+    name = " ".join(t.text for t in words)
+    title_toks = [t for t in toks if t.i <= title_end]
+    title = " ".join(t.text for t in title_toks) or None
+    person = Person(name=name, title=title, kind=_kind_of_title(title or "", load_gazetteer()))
+    actors = [a for t in tok.subtree for a in [_actor_at(view, t)] if a is not None and a.iso3]
+    person.iso3 = actors[0].iso3 if actors else None
+    return person
+
+
+INVITE_VERBS = frozenset(["invite", "invites", "invited", "inviting"])
+
+
+def _invited_to(trig: Token) -> bool:
+    """The verb is what an invitation asks for: "invited Y to visit Z / to sign a deal"."""
+    return trig.dep_ in ("xcomp", "advcl") and trig.head.lower_ in INVITE_VERBS
+
+
+def _phase(word: str) -> str | None:
+    if word.startswith(("depart", "left", "leav", "head", "fl")):
+        return "departed"
+    if word.startswith(("arriv", "land")):
+        return "arrived"
+    if word.endswith("ing"):
+        return "ongoing"
+    if word.endswith("ed") or word in ("met", "sent"):
+        return "completed"
+    return None
+
+
+# Last words of a company's name ("Kinneret Pharmaceuticals", "Hanwha Aerospace").
+CORPORATE_NAMES = frozenset(
+    [
+        *("pharmaceuticals", "pharma", "industries", "inc", "inc.", "ltd", "ltd.", "corp"),
+        *("corp.", "corporation", "holdings", "plc", "llc", "gmbh", "ag", "sa", "co."),
+        *("aerospace", "motors", "airlines", "airways", "energy", "telecom", "technologies"),
+    ]
+)
+
+
+def _company(tok: Token, lex: Lexicon) -> bool:
+    """A company, not a state: "Kinneret Pharmaceuticals", "X, a mid-sized Israeli maker"."""
+    heads = lex.words["non_state_heads"]
+    if tok.lower_ in heads or (tok.pos_ == "PROPN" and tok.lower_ in CORPORATE_NAMES):
+        return True
+    return any(c.dep_ == "appos" and c.lower_ in heads for c in tok.children)
+
+
+def _troop_noun(view: DocView, toks: Iterable[Token]) -> Token | None:
+    for tok in toks:
+        if tok.i in view.troop_at:
+            return tok
+        # "send two F-35 jets and 300 personnel"
+        for conj in tok.conjuncts:
+            if conj.i in view.troop_at:
+                return conj
+        # "thousands of troops"
+        for _, pobj in prep_objects(tok, ("of",)):
+            if pobj.i in view.troop_at:
+                return pobj
+    return None
+
+
+def _name_start(head: Token) -> int:
+    """Where the run of capitalised words before `head` starts ("Guardians of the Nile")."""
+    doc = head.doc
+    start = head.i
+    i = head.i - 1
+    while i >= 0:
+        tok = doc[i]
+        if tok.is_title and tok.pos_ in ("PROPN", "NOUN", "ADJ"):
+            start = i
+        elif (tok.text in ("-", "of") and i > 0 and doc[i - 1].is_title) or (
+            tok.text == "the" and i > 1 and doc[i - 1].text == "of" and doc[i - 2].is_title
+        ):
+            pass
+        else:
+            break
+        i -= 1
+    return start
+
+
+COLLECTIVE_WORDS = frozenset(["their", "both", "two", "three"])
+
+
+def _collective(view: DocView, np: Token, sent: Span, lex: Lexicon) -> list[Actor]:
+    """The two countries named just before "the two sides", "both ministers", "their forces"."""
+    if not any(t.lower_ in COLLECTIVE_WORDS for t in np.subtree):
+        return []
+    out: list[Actor] = []
+    # The subjects of the sentences before first: "X and Y met in Z. Both ministers ...".
+    subjects: list[Actor] = []
+    for prev in _sentences_before(view, sent):
+        subj = subject_of(prev.root)
+        if subj is not None:
+            subjects += np_actors(view, subj)
+    for actor in subjects + _preceding_actors(view, sent, lex):
+        if actor.iso3 and all(a.iso3 != actor.iso3 for a in out):
+            out.append(actor)
+    size = 3 if any(t.lower_ == "three" for t in np.subtree) else 2
+    return out[:size] if len(out) >= size else []
+
+
+def _sentences_before(view: DocView, sent: Span, count: int = 2) -> Iterator[Span]:
+    """Up to `count` sentences before `sent`, nearest first."""
+    start = sent.start
+    for _ in range(count):
+        if start == 0:
+            return
+        prev = view.sents[view.sent_no[start - 1]]
+        yield prev
+        start = prev.start
+
+
+def _preceding_words(view: DocView, sent: Span) -> set[str]:
+    """The lowercased words of the two sentences before `sent`."""
+    return {t.lower_ for prev in _sentences_before(view, sent) for t in prev}
+
+
+def _preceding_actors(view: DocView, sent: Span, lex: Lexicon) -> list[Actor]:
+    """The actors of the two sentences before `sent`, nearest sentence first."""
+    return [
+        a
+        for prev in _sentences_before(view, sent)
+        for a in sentence_actors(view, prev, lex, prev.root)
+        if a.iso3 and not _in_topic(view, a)
+    ]
+
+
+TOPIC_WORDS = frozenset(["covering", "discussing", "regarding", "concerning", "about"])
+
+
+def _in_topic(view: DocView, actor: Actor) -> bool:
+    """A country the talks were about ("talks covering migration from Libya"), not a side."""
+    if actor.token < 0:
+        return False
+    return any(t.lower_ in TOPIC_WORDS for t in view.doc[actor.token].ancestors)

@@ -1,0 +1,183 @@
+"""Troop deployments (`deployments`)."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from services.extract.events.common import (
+    Found,
+    _phase,
+    _preceding_actors,
+    _troop_noun,
+)
+from services.extract.quantities import parse_quantity
+from services.extract.view import (
+    TO_PREPS,
+    Actor,
+    DocView,
+    Fields,
+    Lexicon,
+    destination_of,
+    first_country,
+    np_actors,
+    prep_objects,
+    sentence_actors,
+    subject_of,
+)
+
+QUANTIFIER_WORDS = frozenset(
+    [
+        *("upward", "upwards", "of", "more", "than", "over", "some", "about", "around"),
+        *("nearly", "almost", "roughly", "approximately", "at", "least", "as", "many"),
+        *("up", "to", "between", "and", "an", "a", "estimated"),
+    ]
+)
+
+
+def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
+    """troop_deployment from "sent 10,000 troops to X", "troops deployed in Y", "deployment of"."""
+    is_noun = trig.pos_ in ("NOUN", "PROPN")
+    word = trig.lower_
+    origin: str | None = None
+    destination: Actor | None = None
+    troops: Token | None = None
+    quantity_head: Token | None = None
+    confidence = 0.6
+    if is_noun:
+        if not word.startswith("deploy"):
+            return []
+        troops = _troop_noun(view, [o for p, o in prep_objects(trig, ("of",))])
+        compound = [c for c in trig.children if c.dep_ == "compound" and c.i in view.troop_at]
+        if troops is None and not compound:
+            return []
+        owners = [
+            a
+            for c in trig.children
+            if c.dep_ in ("poss", "amod", "compound")
+            for a in np_actors(view, c)
+        ]
+        if troops is not None:
+            owners += np_actors(view, troops, conj=False)
+        origin = first_country(owners)
+        if origin is None:
+            return []
+        destination = destination_of(view, [trig] + ([troops] if troops is not None else []), lex)
+        quantity_head = troops
+    else:
+        if trig.dep_ == "acl" and trig.head.i in view.troop_at:
+            troops = trig.head
+        else:
+            objects = [c for c in trig.children if c.dep_ in ("dobj", "obj", "nsubjpass")]
+            troops = _troop_noun(view, objects)
+            moving = word in lex.words["troop_subject_verbs"]
+            if (
+                troops is None
+                and moving
+                and not any(c.dep_ in ("dobj", "obj") for c in trig.children)
+            ):
+                # "troops remained in X", "a contingent of soldiers would arrive": the troops
+                # are the subject (a verb with an object of its own moves something else).
+                subj = subject_of(trig)
+                if subj is not None:
+                    troops = _troop_noun(view, [subj])
+                if troops is None and any(c.dep_ == "auxpass" for c in trig.children):
+                    # "upward of 11,000 soldiers have been deployed": a subject the parser lost
+                    # (on the raising verb: "between 2,000 and 2,500 personnel are believed
+                    # to be stationed").
+                    scope = trig.head if trig.dep_ == "xcomp" else trig
+                    left = [t for t in scope.subtree if t.i < trig.i and t.i in view.troop_at]
+                    troops = left[0] if left else None
+            if troops is None:
+                return []
+            if troops.dep_ == "pobj":
+                quantity_head = troops.head.head
+        if troops is None:
+            return []
+        if quantity_head is None:
+            quantity_head = troops
+            # "a battalion of about 600 soldiers": the count sits on the inner troop noun.
+            inner = [o for _, o in prep_objects(troops, ("of",)) if o.i in view.troop_at]
+            if inner:
+                troops = inner[0]
+        subj = subject_of(trig)
+        passive = troops.dep_ == "nsubjpass" or trig.dep_ == "acl"
+        if subj is not None and subj.i in view.troop_at:
+            passive = True
+        own = np_actors(view, troops, conj=False)
+        if quantity_head is not troops:
+            own += np_actors(view, quantity_head, conj=False)
+        if passive or subj is None:
+            origin = first_country(own)
+            if origin is None:
+                agent = [o for p, o in prep_objects(trig, ("by",))]
+                origin = first_country([a for o in agent for a in np_actors(view, o)])
+        else:
+            origin = first_country(np_actors(view, subj)) or first_country(own)
+        if origin is None:
+            return []
+        destination = destination_of(view, [trig], lex)
+    dest = destination.iso3 if destination else None
+    if dest is None or dest == origin:
+        confidence -= 0.15
+        # "flown in from Japan": where troops come from is not where they go.
+        source = {t.i for _, o in prep_objects(trig, ("from",)) for t in o.subtree}
+        others = [
+            a.iso3
+            for a in sentence_actors(view, sent, lex, trig)
+            if a.iso3 != origin and a.token not in source
+        ]
+        unknown_place = any(
+            o.ent_type_ in ("GPE", "LOC") and o.i not in view.country_at
+            for _, o in prep_objects(trig, TO_PREPS)
+        )
+        if not others and (source or unknown_place):
+            # "flown in from Japan", "landed in East Java" with no other country named:
+            # the place of the story, from the sentences before.
+            # A country named outright ("Lithuania is hosting") sets a scene; a demonym
+            # ("Dutch soldiers") usually describes other movers.
+            setting = sorted(
+                _preceding_actors(view, sent, lex),
+                key=lambda a: (
+                    a.token not in view.country_at
+                    or view.country_at[a.token].kb_id_ not in ("names", "capitals")
+                ),
+            )
+            others = [a.iso3 for a in setting if a.iso3 != origin]
+            others = [c for c in others if c not in _source_countries(view, trig)]
+        if not others:
+            return []
+        dest = others[0]
+    if dest == origin:
+        return []
+    qtext = ""
+    unit = None
+    if quantity_head is not None:
+        last = troops.i if troops is not None and troops.i > quantity_head.i else quantity_head.i
+        left = [t for t in quantity_head.subtree if t.i <= last]
+        # Quantifiers the parser hangs elsewhere ("upward of 11,000 soldiers").
+        first = left[0].i if left else quantity_head.i
+        while first > sent.start and view.doc[first - 1].lower_ in QUANTIFIER_WORDS:
+            first -= 1
+        qtext = " ".join(t.text for t in view.doc[first : left[0].i]) + " " if left else ""
+        qtext += " ".join(t.text for t in left)
+        for t in quantity_head.subtree:
+            if t.i in view.unit_at:
+                unit = view.unit_at[t.i]
+                break
+    lo, hi, additional = parse_quantity(qtext)
+    if lo is None and hi is None and quantity_head is not None:
+        confidence -= 0.05
+    fields: Fields = {
+        "origin": origin,
+        "destination": dest,
+        "troops_min": lo,
+        "troops_max": hi,
+        "unit": unit,
+        "additional": additional,
+        "phase": _phase(word) if not is_noun else None,
+    }
+    return [Found("troop_deployment", fields, sent, trig, confidence)]
+
+
+def _source_countries(view: DocView, trig: Token) -> set[str]:
+    return {a.iso3 for _, o in prep_objects(trig, ("from",)) for a in np_actors(view, o) if a.iso3}

@@ -1,0 +1,135 @@
+"""Military exercises (`exercises`)."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from services.extract.events.common import (
+    Found,
+    _collective,
+    _name_start,
+)
+from services.extract.view import (
+    DUE_WORDS,
+    READY_WORDS,
+    Actor,
+    DocView,
+    Fields,
+    Lexicon,
+    _actor_at,
+    governing_verb,
+    np_actors,
+    prep_objects,
+    subject_of,
+)
+
+# Verbs by which a force holds its own exercise (joining one says nothing of who holds it).
+EXERCISE_OPENERS = (
+    "hold",
+    "held",
+    "begin",
+    "began",
+    "begun",
+    "launch",
+    "stage",
+    "conduct",
+    "start",
+)
+
+
+# Nouns that name a part of a recurring exercise ("the latest round of", "the 21st edition of").
+PARTITIVES = frozenset(["edition", "round", "phase", "stage", "leg", "part", "iteration"])
+
+
+def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
+    """military_exercise from "joint military exercises", "war games", "drills by X and Y"."""
+    if trig.pos_ not in ("NOUN", "PROPN") or trig.dep_ == "compound":
+        return []
+    left = [t for t in trig.subtree if t.i < trig.i]
+    words = {t.lower_ for t in left}
+    war_games = trig.lower_ in ("games", "war games", "wargames")
+    # "China's drills" is military enough; "diplomatic maneuvers" is not.
+    national = trig.lower_ in ("drills", "exercises") and any(t.i in view.country_at for t in left)
+    # "held the 21st edition of their annual X exercise": the verb governs the part.
+    anchor = trig
+    if trig.dep_ == "pobj" and trig.head.lower_ == "of" and trig.head.head.lower_ in PARTITIVES:
+        anchor = trig.head.head
+    verb = governing_verb(anchor)
+    held = (
+        verb is not None
+        and verb.lower_ in lex.words["exercise_verbs"]
+        and anchor.dep_ in ("dobj", "obj", "pobj", "nsubjpass")
+    )
+    # "troops from both countries are due to begin the drills".
+    subj = subject_of(verb, READY_WORDS | DUE_WORDS) if held and verb is not None else None
+    # "the navy has begun its exercise", "their armed forces would hold an exercise".
+    military = (
+        subj is not None
+        and verb is not None
+        and verb.lower_.startswith(EXERCISE_OPENERS)
+        # "Chinese warships and aircraft conducted drills": hardware is military too.
+        and any(
+            t.i in view.troop_at or t.i in view.item_at or t.lower_ in lex.kinds["military"]
+            for t in subj.subtree
+        )
+    )
+    hosts = _exercise_hosts(view, trig)
+    # "joined NATO's Nordic Response exercise": a named exercise someone holds or joins.
+    named = held and _name_start(trig) < trig.i
+    modified = war_games or bool(words & lex.words["exercise_modifiers"]) or national or named
+    if len({a.iso3 for a in hosts if a.iso3}) >= 2:
+        # "The exercise ... is co-hosted by the Thai and Malaysian armed forces".
+        military = True
+    if not modified and not military:
+        return []
+    countries: list[Actor] = []
+    for tok in left:
+        actor = _actor_at(view, tok)
+        if actor is not None:
+            countries.append(actor)
+    for child in trig.children:
+        if child.dep_ in ("acl", "relcl"):
+            for _, pobj in prep_objects(child, ("by",)):
+                countries.extend(np_actors(view, pobj))
+    for _, pobj in prep_objects(trig, ("with", "between", "by", "involving")):
+        countries.extend(np_actors(view, pobj))
+    countries.extend(hosts)
+    if held and verb is not None:
+        if subj is not None:
+            countries = np_actors(view, subj) + countries
+            if not any(a.iso3 for a in countries):
+                countries += _collective(view, subj, sent, lex)
+        for _, pobj in prep_objects(verb, ("with",)):
+            countries.extend(np_actors(view, pobj))
+    isos: list[str] = []
+    for actor in countries:
+        if actor.iso3 and actor.iso3 not in isos:
+            isos.append(actor.iso3)
+    if not isos:
+        return []
+    name = None
+    head = trig
+    while head.i > 0 and trig.doc[head.i - 1].lower_ in lex.words["exercise_modifiers"]:
+        head = trig.doc[head.i - 1]
+    start = _name_start(head)
+    if start < head.i and not any(t.i in view.country_at for t in trig.doc[start : head.i]):
+        name = trig.doc[start : head.i].text
+    fields: Fields = {"countries": sorted(isos), "name": name}
+    return [Found("military_exercise", fields, sent, trig, 0.7)]
+
+
+HOST_VERBS = frozenset(["hosted", "co-hosted", "cohosted", "organised", "organized", "conducted"])
+
+
+def _exercise_hosts(view: DocView, trig: Token) -> list[Actor]:
+    """Who an exercise is "co-hosted by" or "organised by", when it is the subject."""
+    if trig.dep_ not in ("nsubj", "nsubjpass"):
+        return []
+    head = trig.head
+    found: list[Actor] = []
+    for verb in [head, *(c for c in head.children if c.dep_ in ("acomp", "attr", "xcomp"))]:
+        if verb.lower_ not in HOST_VERBS:
+            continue
+        for _, pobj in prep_objects(verb, ("by",)):
+            found.extend(np_actors(view, pobj))
+    return found

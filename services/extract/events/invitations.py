@@ -1,0 +1,136 @@
+"""Invitations to visit or attend (`invitations`)."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from services.extract.events.common import (
+    Found,
+    _name_start,
+    _np_tokens,
+)
+from services.extract.view import (
+    Actor,
+    DocView,
+    Fields,
+    Lexicon,
+    first_country,
+    governing_verb,
+    np_actors,
+    prep_objects,
+    sentence_actors,
+    subject_of,
+)
+
+
+def invitations(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
+    """invitation from "X invited Y to Z" and "extended an invitation for Y to attend Z"."""
+    is_noun = trig.pos_ in ("NOUN", "PROPN")
+    inviter: list[Actor] = []
+    invitee_tok: Token | None = None
+    scope: list[Token] = [trig]
+    if is_noun:
+        verb = governing_verb(trig)
+        for _, pobj in prep_objects(trig, ("for", "to")):
+            invitee_tok = invitee_tok or pobj
+        if verb is not None:
+            scope.append(verb)
+            subj = subject_of(verb)
+            if trig.dep_ == "nsubjpass":
+                for _, pobj in prep_objects(verb, ("to",)):
+                    invitee_tok = invitee_tok or pobj
+                # "Lavrov confirmed invitations were extended": the confirming side invites.
+                upper = governing_verb(verb) if verb.dep_ != "ROOT" else None
+                if upper is not None and (s := subject_of(upper)) is not None:
+                    inviter = np_actors(view, s)
+            elif subj is not None:
+                inviter = np_actors(view, subj)
+            senders = [a for _, o in prep_objects(trig, ("from",)) for a in np_actors(view, o)]
+            if senders:
+                # "X accepted an invitation from Y": Y invites, X is invited.
+                if subj is not None and invitee_tok is None:
+                    invitee_tok = subj
+                inviter = senders
+        inviter += [a for c in trig.children if c.dep_ == "poss" for a in np_actors(view, c)]
+    else:
+        subj = subject_of(trig)
+        if subj is not None:
+            inviter = np_actors(view, subj)
+        for child in trig.children:
+            # The first object: a later one sums the act up ("invited X, an invitation ...").
+            if child.dep_ in ("dobj", "obj", "nsubjpass") and invitee_tok is None:
+                invitee_tok = child
+    origin = first_country(inviter)
+    if origin is None and not is_noun:
+        # "X invited Y to Athens / to the Azerbaijani capital": the host place is the inviter's.
+        hosts = [a for _, o in prep_objects(trig, ("to",)) for a in np_actors(view, o, conj=False)]
+        # "X invited Y to visit Nairobi": the place to be visited is the inviter's too.
+        for verb in trig.children:
+            if verb.dep_ == "xcomp" and verb.lower_ in ("visit", "come"):
+                places = [c for c in verb.children if c.dep_ in ("dobj", "obj")]
+                places += [o for _, o in prep_objects(verb, ("to",))]
+                hosts += [a for o in places for a in np_actors(view, o, conj=False)]
+        origin = first_country([a for a in hosts if a.person is None])
+    if invitee_tok is not None and not is_noun:
+        # "invited President A and President B": one invitation per invited leader (a group,
+        # "the ministers of A, B and C", stays one invitation).
+        others = [c for c in invitee_tok.children if c.dep_ == "conj"]
+        if not all(t.ent_type_ == "PERSON" for t in [invitee_tok, *others]):
+            others = []
+        found: list[Found] = []
+        for tok in [invitee_tok, *others]:
+            for f in _invitation(view, sent, trig, lex, origin, tok, scope, conj=not others):
+                if all(g.fields["destination"] != f.fields["destination"] for g in found):
+                    found.append(f)
+        return found
+    return _invitation(view, sent, trig, lex, origin, invitee_tok, scope, conj=True)
+
+
+def _invitation(
+    view: DocView,
+    sent: Span,
+    trig: Token,
+    lex: Lexicon,
+    origin: str | None,
+    invitee_tok: Token | None,
+    scope: list[Token],
+    conj: bool,
+) -> list[Found]:
+    invitee = None
+    destination = None
+    if invitee_tok is not None:
+        invitee = " ".join(t.text for t in _np_tokens(invitee_tok) if not t.is_punct) or None
+        if invitee:
+            ordered = sorted(_np_tokens(invitee_tok), key=lambda t: t.i)
+            invitee = trig.doc[ordered[0].i : ordered[-1].i + 1].text
+            if ordered[0].lower_ in ("the", "a", "an"):
+                invitee = trig.doc[ordered[0].i + 1 : ordered[-1].i + 1].text or None
+        invited = np_actors(view, invitee_tok, conj=conj)
+        destination = first_country([a for a in invited if a.iso3 != origin])
+    if origin is None:
+        return []
+    if destination is None:
+        others = [a.iso3 for a in sentence_actors(view, sent, lex, trig) if a.iso3 != origin]
+        if not others:
+            return []
+        destination = others[0]
+    occasion = _occasion(trig, scope, lex)
+    fields: Fields = {
+        "origin": origin,
+        "destination": destination,
+        "invitee": invitee,
+        "occasion": occasion,
+    }
+    return [Found("invitation", fields, sent, trig, 0.65)]
+
+
+def _occasion(trig: Token, scope: list[Token], lex: Lexicon) -> str | None:
+    """A named occasion ("Victory Day") in the invitation's phrase."""
+    for tok in scope:
+        for t in tok.subtree:
+            if t.lower_ in lex.words["occasion_heads"]:
+                start = _name_start(t)
+                if start < t.i:
+                    end = t.i + 1 if t.is_title else t.i
+                    return t.doc[start:end].text
+    return None

@@ -1,0 +1,175 @@
+"""Meetings between officials or countries (`meetings`)."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from services.extract.events.common import (
+    Found,
+    _invited_to,
+)
+from services.extract.events.visits import _visit
+from services.extract.view import (
+    Actor,
+    DocView,
+    Fields,
+    Lexicon,
+    _dedupe_actors,
+    destination_of,
+    governing_verb,
+    np_actors,
+    prep_objects,
+    subject_of,
+)
+
+
+def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
+    """meeting from "met with", "held talks", "phone call", "summit between"."""
+    word = trig.lower_
+    is_noun = trig.pos_ in ("NOUN", "PROPN")
+    if trig.dep_ == "compound" and word not in ("phone", "telephone"):
+        return []
+    sent_words = {t.lower_ for t in sent}
+    phone = bool(sent_words & lex.words["phone_words"] - {"call"}) or word == "phoned"
+    video = bool(sent_words & lex.words["video_words"])
+    remote = ("call", "calls", "conversation", "conversations", "spoke", "speaks", "talked")
+    if word in remote and not (phone or video):
+        return []
+    if word == "meeting" and not is_noun and trig.pos_ != "VERB":
+        return []
+    if word.startswith("conference") and not (phone or video):
+        return []  # a press conference or a forum, not a call between two sides
+    hosting = word in lex.words["meeting_host_verbs"]
+    if hosting and (is_noun or trig.pos_ != "VERB"):
+        return []
+    parts: list[Actor] = []
+    if hosting:
+        # "X was received by Y": the one received is a side too.
+        for child in trig.children:
+            if child.dep_ == "nsubjpass":
+                parts.extend(np_actors(view, child))
+                # ... and the host, its agent ("was received by the head of state, X").
+                for _, agent in prep_objects(trig, ("by",)):
+                    parts.extend(np_actors(view, agent))
+                    # "by the head of state, General X,": the name the parser hung on the verb.
+                    parts.extend(
+                        a
+                        for c in trig.children
+                        if c.dep_ in ("npadvmod", "appos") and c.i > agent.i
+                        for a in np_actors(view, c)
+                        if a.person
+                    )
+    verb = trig if not is_noun else governing_verb(trig)
+    if is_noun and verb is not None and _invited_to(verb):
+        return []  # "invited X to attend the summit": the invitation, no meeting yet
+    for _, pobj in prep_objects(trig, ("between", "with", "among")):
+        parts.extend(np_actors(view, pobj))
+    if is_noun and not parts:
+        # "negotiations in Doha that began on Saturday between X and Y": the sides hang on a
+        # clause inside the noun's phrase ("two days of talks that opened ... between").
+        scope = trig.head.head if trig.dep_ == "pobj" and trig.head.lower_ == "of" else trig
+        for clause in scope.subtree:
+            if clause.dep_ in ("relcl", "acl") and clause.pos_ == "VERB":
+                for _, pobj in prep_objects(clause, ("between",)):
+                    parts.extend(np_actors(view, pobj))
+    for child in trig.children:
+        if child.dep_ in ("poss", "compound", "amod", "nmod"):
+            parts.extend(np_actors(view, child))
+    if is_noun and word not in lex.words["meeting_strong"]:
+        # "talks", "negotiations": a meeting only when held or when its sides are named.
+        held = verb is not None and verb.lower_ in lex.words["meeting_verbs"]
+        if not held and len([a for a in parts if a.person]) < 2:
+            return []
+    discuss = verb is not None and verb.lower_ in lex.words["meeting_with_verbs"]
+    if discuss and verb is not None and verb.i != trig.i and trig.dep_ != "pobj":
+        return []  # "the issues discussed at the meeting": the noun builds it
+    if verb is not None and (not is_noun or trig.dep_ in ("dobj", "obj", "pobj")):
+        subj = subject_of(verb)
+        if subj is not None:
+            parts = np_actors(view, subj) + parts
+            # "X and his counterpart Y held talks": the parser may give the verb two subjects.
+            for other in verb.children:
+                if other.dep_ == "nsubj" and other.i != subj.i and subj.dep_ == "nsubj":
+                    parts = parts + np_actors(view, other)
+        # "discussed the situation with X": the parser often hangs "with" on the object.
+        holders = [verb] + [c for c in verb.children if c.dep_ in ("dobj", "obj")]
+        # "spoke by telephone with X", "talked over a video link with X": "with" on the medium.
+        holders += [
+            o
+            for _, o in prep_objects(verb, ("by", "over", "via", "on", "in"))
+            if o.lower_ in lex.words["phone_words"] | lex.words["video_words"]
+            or o.lower_ in ("link", "call", "conference", "videoconference")
+        ]
+        partners = [
+            a for h in holders for _, o in prep_objects(h, ("with",)) for a in np_actors(view, o)
+        ]
+        if discuss and not partners:
+            return []  # "X discussed Y" without a counterpart is no meeting
+        parts.extend(partners)
+        if not is_noun and not discuss:
+            # "Kim met Putin": the object is the other side.
+            for child in verb.children:
+                if child.dep_ in ("dobj", "obj"):
+                    parts.extend(np_actors(view, child))
+                # "met his Turkish counterpart Hakan Fidan": the parser may hang the name on
+                # the verb, just after the object.
+                if (
+                    child.dep_ in ("npadvmod", "appos")
+                    and child.i in view.person_at
+                    and any(
+                        o.dep_ in ("dobj", "obj") and o.right_edge.i + 1 == child.left_edge.i
+                        for o in verb.children
+                    )
+                ):
+                    parts.extend(np_actors(view, child))
+                # "received visiting Lao Prime Minister X": the parser makes X its object.
+                if child.dep_ in ("xcomp", "advcl", "amod") and child.lower_ == "visiting":
+                    for obj in child.children:
+                        if obj.dep_ in ("dobj", "obj"):
+                            parts.extend(np_actors(view, obj))
+    people = _dedupe_actors([a for a in parts if a.person])
+    countries = sorted({a.iso3 for a in parts if a.iso3})
+    if len(people) < 2 and len(countries) < 2:
+        return []
+    if hosting and len(people) < 2:
+        return []  # "hosted the games", "received the drones": no counterpart in person
+    place = None
+    where = [t for t in (trig, verb) if t is not None]
+    where += [o for t in list(where) for _, o in prep_objects(t, ("with",))]
+    if not is_noun:
+        # "met Chinese President Xi Jinping in Beijing": the place may hang on the object.
+        where += [c for c in trig.children if c.dep_ in ("dobj", "obj")]
+    if hosting:
+        # The guest is the object: only a preposition tells the place ("hosted X in Y").
+        place_actor = next(
+            (
+                a
+                for t in where
+                for _, o in prep_objects(t, ("in", "at"))
+                for a in np_actors(view, o)
+            ),
+            None,
+        )
+    else:
+        place_actor = destination_of(view, where, lex)
+    if place_actor is not None:
+        place = place_actor.place
+    fmt = "video" if video else "phone" if phone else "in_person"
+    fields: Fields = {
+        "participants": [a.person for a in people],
+        "countries": countries,
+        "place": place,
+        "format": fmt,
+    }
+    found = [Found("meeting", fields, sent, trig, 0.6 + 0.1 * min(len(people), 3))]
+    # A foreign official meeting in the host's capital is on a visit there.
+    # Talks on neutral ground ("X and Y met in Abu Dhabi") are no visit to either side.
+    neutral = place_actor is not None and place_actor.iso3 not in countries
+    if place_actor is not None and place_actor.iso3 and fmt == "in_person" and not is_noun:
+        if neutral and len(countries) >= 2:
+            return found
+        for actor in people:
+            person = view.people.get(actor.person or "")
+            if person is not None and person.iso3 and person.iso3 != place_actor.iso3:
+                found += _visit(view, sent, trig, lex, person, trig, None, place_actor, "ongoing")
+    return found

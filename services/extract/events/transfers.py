@@ -1,0 +1,175 @@
+"""Arms transfers, given or taken (`transfers`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spacy.tokens import Span, Token
+
+from services.extract.events.common import (
+    Found,
+    _company,
+    _troop_noun,
+)
+from services.extract.pipeline import load_gazetteer
+from services.extract.view import (
+    DocView,
+    Fields,
+    Lexicon,
+    destination_of,
+    first_country,
+    governing_verb,
+    np_actors,
+    prep_objects,
+    sentence_actors,
+    subject_of,
+)
+
+
+def _items(view: DocView, toks: Iterable[Token]) -> list[str]:
+    out: list[str] = []
+    for tok in toks:
+        for t in tok.subtree:
+            item = view.item_at.get(t.i)
+            if item and item not in out:
+                out.append(item)
+    return out
+
+
+def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool) -> list[Found]:
+    """arms_transfer from "supplied arms to X", "received technology from Y", "relied on X for"."""
+    word = trig.lower_
+    is_noun = trig.pos_ in ("NOUN", "PROPN")
+    origin: str | None = None
+    destination: str | None = None
+    items: list[str] = []
+    confidence = 0.6
+    if word in ("give", "gives", "gave", "given", "giving") and any(
+        c.dep_ == "prt" and c.lower_ == "up" for c in trig.children
+    ):
+        return []  # "give up its nuclear weapons": renouncing, not handing over
+    if is_noun:
+        if taking:
+            return []
+        items = _items(view, [c for c in trig.children if c.dep_ in ("compound", "prep", "amod")])
+        if trig.dep_ == "compound" and trig.head.lower_ in view.item_at.values():
+            return []
+        origin = first_country(
+            [
+                a
+                for c in trig.children
+                if c.dep_ in ("poss", "compound", "amod")
+                for a in np_actors(view, c)
+            ]
+            + [a for p, o in prep_objects(trig, ("from", "by")) for a in np_actors(view, o)]
+        )
+        dest_actor = destination_of(view, [trig], lex)
+        destination = dest_actor.iso3 if dest_actor else None
+        verb = governing_verb(trig)
+        if origin is None and verb is not None and trig.dep_ in ("dobj", "obj", "pobj"):
+            # "Washington approved the sale of jets to Israel": the approver sells.
+            subj = subject_of(verb)
+            if subj is not None:
+                origin = first_country(np_actors(view, subj))
+        if origin is None:
+            return []
+    else:
+        objects = [c for c in trig.children if c.dep_ in ("dobj", "obj", "nsubjpass", "attr")]
+        if word.startswith(("rel", "depend")):
+            sources = [o for p, o in prep_objects(trig, ("on", "upon"))]
+            items = _items(view, [o for p, o in prep_objects(trig, ("for",))])
+            subj = subject_of(trig)
+            destination = first_country(np_actors(view, subj)) if subj is not None else None
+            origin = first_country([a for s in sources for a in np_actors(view, s)])
+        else:
+            # "supplied the army with drones": "with" on the verb or on the recipient.
+            items = _items(view, [o for o in objects]) or _items(
+                view, [o for h in (trig, *objects) for p, o in prep_objects(h, ("with",))]
+            )
+            if not items:
+                return []
+            troops = _troop_noun(view, objects)
+            if troops is not None and not _items(view, list(troops.conjuncts)):
+                # "will send 3,000 servicemen together with armour": a deployment, not a sale.
+                return []
+            subj = subject_of(trig)
+            passive = any(c.dep_ == "nsubjpass" for c in trig.children)
+            agent = [o for p, o in prep_objects(trig, ("by",))]
+            subj_actor = None
+            if passive:
+                subj_actor = first_country([a for o in agent for a in np_actors(view, o)])
+            elif subj is not None:
+                subj_actor = first_country(np_actors(view, subj))
+            if taking:
+                destination = subj_actor
+                src = [o for p, o in prep_objects(trig, ("from",))]
+                for obj in objects:
+                    src += [o for p, o in prep_objects(obj, ("from",))]
+                origin = first_country([a for s in src for a in np_actors(view, s)])
+                origin = origin or _maker_of(view, objects)
+            else:
+                # "Chinese-built corvettes were handed over to X": the maker supplies.
+                origin = subj_actor or (_maker_of(view, objects) if passive else None)
+                if origin is None and subj is not None and not passive:
+                    # "Turkish drone maker Baykar supplied ...": a company's country supplies.
+                    origin = _company_country(view, subj, lex)
+                # "delivered a batch of shells to X": "to" may hang on the inner noun.
+                inner = [o for obj in objects for _, o in prep_objects(obj, ("of",))]
+                dest_actor = destination_of(view, [trig, *objects, *inner], lex)
+                destination = dest_actor.iso3 if dest_actor else None
+                for child in trig.children:
+                    if child.dep_ in ("dative", "iobj") and destination is None:
+                        destination = first_country(np_actors(view, child))
+    if not items:
+        return []
+    # One side missing: the other actor of the sentence.
+    if origin is None or destination is None:
+        confidence -= 0.15
+        known = origin or destination
+        others = [a.iso3 for a in sentence_actors(view, sent, lex, trig) if a.iso3 != known]
+        if not others or known is None:
+            return []
+        if origin is None:
+            origin = others[0]
+        else:
+            destination = others[0]
+    if origin == destination:
+        return []
+    fields: Fields = {"origin": origin, "destination": destination, "items": items}
+    return [Found("arms_transfer", fields, sent, trig, confidence)]
+
+
+MAKER_WORDS = ("made", "built", "manufactured", "produced", "supplied")
+
+
+def _company_country(view: DocView, subj: Token, lex: Lexicon) -> str | None:
+    """The country of a company subject: "Turkish defence firm Baykar", "Hanwha Aerospace, the
+    South Korean defence company"."""
+    heads = lex.words["non_state_heads"]
+    phrase = list(subj.subtree)
+    if not any(t.lower_ in heads for t in phrase) and not _company(subj, lex):
+        return None
+    for t in phrase:
+        span = view.country_at.get(t.i)
+        if span is not None and span.kb_id_ != "capitals":
+            return str(span.label_)
+    return None
+
+
+def _maker_of(view: DocView, objects: list[Token]) -> str | None:
+    """The maker's country of the items: "received U.S.-made missiles", "Chinese-built jets"."""
+    makers = [t for o in objects for t in o.subtree if t.lower_ in MAKER_WORDS]
+    origin = first_country([a for m in makers for a in np_actors(view, m)])
+    glued = [t for o in objects for t in o.subtree if "-" in t.text]
+    return origin or next(filter(None, map(_maker_country, glued)), None)
+
+
+def _maker_country(tok: Token) -> str | None:
+    """The country of a one-token "U.S.-made" or "Russian-built"."""
+    prefix, _, suffix = tok.text.rpartition("-")
+    if suffix.lower() not in MAKER_WORDS or not prefix:
+        return None
+    for row in load_gazetteer().countries:
+        if prefix in (*row.get("names", []), *row.get("demonyms", [])):
+            return str(row["iso3"])
+    return None
