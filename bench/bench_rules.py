@@ -68,7 +68,7 @@ OTHERS = [f"Q{a}{b}" for a in "ABCDEFGH" for b in "ABCDEFGHIJKLMNOPQRST"]
 LEADERS = ["Kim Jong Un", "Sergei Shoigu", "Andrey Rudenko", "Choe Son Hui", "Pak Jong Chon"]
 KINDS = ["military", "security", "economic", "diplomatic", "party"]
 RULE_COUNTS = (10, 100, 1000)
-BATCH = Settings().batch_size  # events per read of the alert worker
+BATCH = Settings().event_batch_size  # events per read of the alert worker
 
 
 def _where(rng: random.Random, event_type: str) -> dict[str, Any]:

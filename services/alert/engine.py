@@ -60,6 +60,8 @@ def _key_value(value: Any) -> str:
 
 def rule_key(rule: WatchRule, event: Event) -> str:
     """The rule's key for an event: its `group_by` values joined with `|` ("" without group_by)."""
+    if not rule.group_by:
+        return ""
     values = [_key_value(getattr(event, name, None)) for name in rule.group_by]
     if rule.key_unordered:
         values.sort()
@@ -535,7 +537,7 @@ class RuleEngine:
         self.rules = rules
         self.index = RuleIndex(rules.rules)
         # by id(entry): the index holds its entries as long as it is in use
-        self._hows: dict[int, _How] = {}
+        self._hows = {id(entry): _how(entry) for entry in self.index.entries()}
 
     async def evaluate(self, event: Event, now: datetime | None = None) -> list[Alert]:
         """The alerts this event fires now (processing time, see the module's docstring)."""
@@ -591,13 +593,11 @@ class RuleEngine:
         fused = fused_of(event)
         hows = self._hows
         for entry in entries:
-            how = hows.get(id(entry))
-            if how is None:
-                how = hows[id(entry)] = _how(entry)
+            how = hows[id(entry)]
             if how.min_sources and len(set(event.sources)) < how.min_sources:
                 continue
             rule = how.rule
-            key = rule_key(rule, event) if rule.group_by else ""
+            key = rule_key(rule, event)
             if how.fires:
                 pending.append((len(steps), rule, now))
             steps.append(

@@ -10,7 +10,7 @@ import itertools
 import logging
 import operator
 import re
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -238,12 +238,14 @@ class _TypeIndex:
     # `keyed` compiled for lookups: a getter of the pinned fields' values, and their buckets
     lookups: list[tuple[Callable[[Any], Any], dict[Any, list[Entry]]]] = field(default_factory=list)
 
+    def buckets(self) -> list[list[Entry]]:
+        """Every list of entries this type holds (an entry may sit in several)."""
+        lists = [self.unkeyed, *(e for b in self.keyed.values() for e in b.values())]
+        return lists + [e for b in self.listed.values() for e in b.values()]
+
     def compile(self) -> None:
         """Order every bucket's entries and build `lookups` from `keyed`."""
-        self.unkeyed.sort(key=_order)
-        lists = [e for b in self.keyed.values() for e in b.values()]
-        lists += [e for b in self.listed.values() for e in b.values()]
-        for entries in lists:
+        for entries in self.buckets():
             entries.sort(key=_order)
         self.lookups = []
         for names, buckets in self.keyed.items():
@@ -340,6 +342,15 @@ class RuleIndex:
         # before it is remembered as one itself.
         for idx in self._by_type.values():
             idx.compile()
+
+    def entries(self) -> Iterator[Entry]:
+        """Every entry the index holds, once each."""
+        seen: set[int] = set()
+        for idx in self._by_type.values():
+            for entry in itertools.chain.from_iterable(idx.buckets()):
+                if id(entry) not in seen:
+                    seen.add(id(entry))
+                    yield entry
 
     def candidates(self, event: Any) -> list[Entry]:
         """Entries whose type and pinned values fit the event (their full filter still to run)."""
