@@ -71,6 +71,24 @@ async def test_seed_duplicates_fuse_in_redis(aredis: aioredis.Redis) -> None:
     }
 
 
+async def test_a_batch_fused_in_one_round_trip_equals_one_article_at_a_time(
+    aredis: aioredis.Redis,
+) -> None:
+    batches = _seed_batches()
+    one_by_one = [await FusionIndex(aredis, 3600).fuse(a, evs) for a, evs in batches]
+    await aredis.flushdb()
+    together = await FusionIndex(aredis, 3600).fuse_many(batches)
+    assert together == one_by_one
+    assert sum(map(len, together)) > 40
+    # Events of one batch that share a key fuse with each other, sources in article order.
+    await aredis.flushdb()
+    repeated = [(_article(f"r{i}", f"wire{i % 2}"), [_visit(f"r{i}")]) for i in range(3)]
+    fused = [evs[0] for evs in await FusionIndex(aredis, 3600).fuse_many(repeated)]
+    assert len({e.fused_id for e in fused}) == 1
+    assert [e.sources for e in fused] == [["wire0"], ["wire0", "wire1"], ["wire0", "wire1"]]
+    assert await FusionIndex(aredis, 3600).fuse_many([(_article("x", "X"), [])]) == [[]]
+
+
 async def test_sources_are_distinct_and_fall_back_to_the_article_id(
     aredis: aioredis.Redis,
 ) -> None:

@@ -55,8 +55,8 @@ def create_app(settings: Settings | None = None) -> FastStream:
         with rt.metrics.extraction_seconds.time():
             per_article = extract_articles(state["nlp"], articles, batch_size=settings.batch_size)
         out = []
-        for article, events in zip(articles, per_article, strict=True):
-            for event in await fusion.fuse(article, events):
+        for events in await fusion.fuse_many(list(zip(articles, per_article, strict=True))):
+            for event in events:
                 rt.metrics.events.labels(event.type, event.modality).inc()
                 out.append(event.model_dump(mode="json"))
         await rt.publish(names.EVENTS_STREAM, out)

@@ -453,7 +453,8 @@ def _drop_echoes(events: list[Event]) -> list[Event]:
     return out
 
 
-def _texts(articles: list[Article]) -> Iterator[tuple[str, tuple[int, int]]]:
+def parse_inputs(articles: list[Article]) -> Iterator[tuple[str, tuple[int, int]]]:
+    """Every text the extractor parses, with (article index, caption index or -1 for the body)."""
     for i, article in enumerate(articles):
         yield article.body, (i, -1)
         for j, caption in enumerate(article.captions):
@@ -470,7 +471,7 @@ def extract_articles(
     """
     bodies: dict[int, Doc] = {}
     captions: dict[int, list[Doc]] = {i: [] for i in range(len(articles))}
-    for doc, (i, j) in nlp.pipe(_texts(articles), as_tuples=True, batch_size=batch_size):
+    for doc, (i, j) in nlp.pipe(parse_inputs(articles), as_tuples=True, batch_size=batch_size):
         if j < 0:
             bodies[i] = doc
         else:

@@ -13,11 +13,14 @@ touches them runs on a Redis Cluster; a fused id only ever belongs to the digest
 
 from __future__ import annotations
 
+import asyncio
 import calendar
 import hashlib
 import logging
 from datetime import date
 from typing import Any
+
+import redis.asyncio as aioredis
 
 from schemas.documents import Article
 from schemas.events import Event
@@ -114,9 +117,9 @@ def fusion_digest(event: Event) -> str:
     return hashlib.sha1(raw.encode()).hexdigest()[:16]
 
 
-def proposed_ids(event: Event) -> tuple[str, str]:
-    """The fused_id a new canonical event takes, and the one it takes if that is already used."""
-    digest = fusion_digest(event)
+def proposed_ids(event: Event, digest: str) -> tuple[str, str]:
+    """The fused_id a new canonical event takes, and the one it takes if that is already used
+    (`digest` is the event's `fusion_digest`)."""
     dated = hashlib.sha1(f"{digest}|{event.occurred_on}".encode()).hexdigest()[:16]
     return digest, dated
 
@@ -136,32 +139,63 @@ class FusionIndex:
 
     async def fuse(self, article: Article, events: list[Event]) -> list[Event]:
         """Copies of `events` with `fused_id` and the distinct `sources` reporting each so far."""
-        if not events:
-            return []
+        return (await self.fuse_many([(article, events)]))[0]
+
+    async def fuse_many(self, batches: list[tuple[Article, list[Event]]]) -> list[list[Event]]:
+        """`fuse` for the events of several articles, in order, in one round trip.
+
+        One server: every event's script goes in one pipeline (they run in order, so events of
+        one batch that share a key fuse with each other as if sent one by one). A cluster
+        pipeline is split per node, so there the keys are fused concurrently, each key's
+        events in order."""
+        calls = [
+            (i, event, self._args(event, source_of(article)))
+            for i, (article, events) in enumerate(batches)
+            for event in events
+        ]
+        if not calls:
+            return [[] for _ in batches]
         if self._script is None:
             self._script = self.redis.register_script(FUSE_SCRIPT)
-        source = source_of(article)
-        out: list[Event] = []
-        for event in events:
-            interval = date_interval(event.occurred_on)
-            first, second = proposed_ids(event)
-            digest = fusion_digest(event)
-            reply = await self._script(
-                keys=[fusion_candidates_key(digest)],
-                args=[
-                    interval[0] if interval else "",
-                    interval[1] if interval else "",
-                    first,
-                    second,
-                    source,
-                    self.ttl_seconds,
-                    DATE_TOLERANCE_DAYS,
-                    fusion_sources_key(digest, ""),  # + fused_id, in the script
-                ],
-            )
+        if isinstance(self.redis, aioredis.RedisCluster):
+            replies: list[Any] = [None] * len(calls)
+            by_key: dict[str, list[int]] = {}
+            for n, (_, _, (keys, _)) in enumerate(calls):
+                by_key.setdefault(keys[0], []).append(n)
+
+            async def run(indices: list[int]) -> None:
+                for n in indices:
+                    keys, args = calls[n][2]
+                    replies[n] = await self._script(keys=keys, args=args)
+
+            await asyncio.gather(*(run(indices) for indices in by_key.values()))
+        else:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for _, _, (keys, args) in calls:
+                    await self._script(keys=keys, args=args, client=pipe)
+                replies = await pipe.execute()
+        out: list[list[Event]] = [[] for _ in batches]
+        for (i, event, _), reply in zip(calls, replies, strict=True):
             values = [v.decode() if isinstance(v, bytes) else str(v) for v in reply]
-            out.append(event.model_copy(update={"fused_id": values[0], "sources": values[1:]}))
+            out[i].append(event.model_copy(update={"fused_id": values[0], "sources": values[1:]}))
         return out
+
+    def _args(self, event: Event, source: str) -> tuple[list[str], list[Any]]:
+        """The keys and arguments of `FUSE_SCRIPT` for one event reported by `source`."""
+        interval = date_interval(event.occurred_on)
+        digest = fusion_digest(event)
+        first, second = proposed_ids(event, digest)
+        args = [
+            interval[0] if interval else "",
+            interval[1] if interval else "",
+            first,
+            second,
+            source,
+            self.ttl_seconds,
+            DATE_TOLERANCE_DAYS,
+            fusion_sources_key(digest, ""),  # + fused_id, in the script
+        ]
+        return [fusion_candidates_key(digest)], args
 
 
 class LocalFusion:
@@ -177,10 +211,11 @@ class LocalFusion:
         out: list[Event] = []
         for event in events:
             interval = date_interval(event.occurred_on)
-            cands = self.candidates.setdefault(fusion_digest(event), {})
+            digest = fusion_digest(event)
+            cands = self.candidates.setdefault(digest, {})
             chosen = next((fid for fid, iv in cands.items() if compatible(iv, interval)), None)
             if chosen is None:
-                first, second = proposed_ids(event)
+                first, second = proposed_ids(event, digest)
                 chosen = second if first in cands else first
                 cands[chosen] = interval
             elif interval is not None:
