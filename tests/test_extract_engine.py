@@ -193,3 +193,37 @@ def test_missing_stock_model_falls_back() -> None:
     if importlib.util.find_spec("en_core_web_sm") is None:
         assert resolve_model("en_core_web_sm") == FALLBACK_MODEL
     assert resolve_model("en_core_web_md") == "en_core_web_md"
+
+
+def events_of(nlp: Language, body: str, published: str | None = "2025-06-11") -> list[Event]:
+    """The events of one invented article body."""
+    article = Article(
+        article_id="invented",
+        body=body,
+        captions=[],
+        published_at=published,
+        source=None,
+        received_at=datetime.now(UTC),
+        content_hash=hashlib.sha256(body.encode()).hexdigest(),
+    )
+    return extract_article(nlp, article)
+
+
+def test_a_club_or_company_name_is_nobody(nlp: Language) -> None:
+    body = (
+        "A 30-strong delegation from Argentine club Atletico Rio Claro arrived in Seoul on "
+        "Friday to begin a ten-day tour of South Korea.\n\n"
+        "Rio Claro's last visit to South Korea ended in a draw in 2019."
+    )
+    assert [e for e in events_of(nlp, body) if e.type == "delegation_visit"] == []
+
+
+def test_a_name_takes_no_country_from_the_sentence_before(nlp: Language) -> None:
+    body = (
+        "The base lies 300 kilometres from Venezuela.\n\n"
+        "General Marcus Holloway, head of US Southern Command, arrived in Bogota on Monday."
+    )
+    visits = [e for e in events_of(nlp, body) if e.type == "delegation_visit"]
+    assert [(v.origin, v.destination, v.leader) for v in visits] == [
+        ("USA", "COL", "Marcus Holloway")
+    ]

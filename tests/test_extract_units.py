@@ -36,6 +36,9 @@ PUBLISHED = date(2025, 3, 19)  # a Wednesday
         ("last week", None),
         ("next month", "2025-04"),
         ("the start of the year", "2025-01"),
+        ("November last year", "2024-11"),
+        ("in June this year", "2025-06"),
+        ("February of next year", "2026-02"),
     ],
 )
 def test_dates(text: str, expected: str | None) -> None:

@@ -46,6 +46,8 @@ YEAR_ONLY = re.compile(rf"^(?:in\s+|the\s+year\s+)?{_YEAR}$", re.I)
 LAST_MONTH_NAME = re.compile(
     rf"\b(?P<rel>last|this|next|early|late|mid|earlier)?[\s-]*{_MONTH}\b", re.I
 )
+# "November last year", "in March this year", "September of next year".
+MONTH_REL_YEAR = re.compile(rf"\b{_MONTH}\s+(?:of\s+)?(?P<rel>last|this|next)\s+year\b", re.I)
 WEEKDAY = re.compile(
     r"\b(?P<rel>last|this|next|on|early|late)?\s*(?P<weekday>" + "|".join(WEEKDAYS) + r")\b",
     re.I,
@@ -149,6 +151,10 @@ def _relative(t: str, published: date, future: bool) -> str | None:
         return (published + timedelta(days=1)).isoformat()
     if t in ("the start of the year", "the beginning of the year"):
         return f"{published.year:04d}-01"
+    m = MONTH_REL_YEAR.search(t)
+    if m:
+        offset = {"last": -1, "this": 0, "next": 1}[m["rel"].lower()]
+        return _iso(published.year + offset, MONTHS[m["month"].lower()])
     if "year" in t and not re.search(r"\d", t):
         if "last year" in t or "previous year" in t:
             return str(published.year - 1)

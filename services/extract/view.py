@@ -281,13 +281,15 @@ def _collect_people(docs: list[Doc], named: list[list[Span]], gaz: Gazetteer) ->
     (`named[k]` are the `_person_spans` of `docs[k]`)."""
     known = gaz.people_by_key
     people = People()
+    # A club's or company's name is no one's, wherever else the article writes it.
+    bodies = {_name_key(s.text) or "" for spans in named for s in spans if _named_body(s)}
     for doc, spans in zip(docs, named, strict=True):
         titles = {t.i: s for s in doc.spans.get(TITLE_KEY, []) for t in s}
         countries = {t.i: s for s in doc.spans.get(COUNTRY_KEY, []) for t in s}
         for span in spans:
             words = span.text.split()
             key = _name_key(span.text) or ""
-            if len(words) < 2 or span.root.i in countries:
+            if len(words) < 2 or span.root.i in countries or key in bodies:
                 continue
             match = known.get(key)
             person = people.by_key.get(key)
@@ -318,6 +320,16 @@ def _collect_people(docs: list[Doc], named: list[list[Span]], gaz: Gazetteer) ->
     return people
 
 
+def _named_body(span: Span) -> bool:
+    """A name written after a club's or company's noun ("Brazilian club Esporte Clube Vila
+    Serrana", "the carmaker Nordic Motors"): the name of that body, not of a person."""
+    doc = span.doc
+    i = span.start - 1
+    while i >= 0 and doc[i].pos_ == "PROPN" and doc[i].is_title:
+        i -= 1
+    return i >= 0 and doc[i].lower_ in _lexicon().words["non_state_heads"]
+
+
 def _kind_of_title(title: str, gaz: Gazetteer) -> str | None:
     lowered = title.lower()
     best = None
@@ -340,6 +352,8 @@ def _described_as(
         i -= 1
     while i >= 0 and len(window) < 9:
         tok = doc[i]
+        if doc[i + 1].is_sent_start:
+            break  # the sentence before describes someone else
         if tok.is_punct and tok.text not in ("'s", "’s", "-", "."):
             break
         if tok.pos_ in ("VERB", "AUX", "ADP") and tok.i not in titles:

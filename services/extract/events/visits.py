@@ -75,7 +75,7 @@ def visits(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
                     leader = _unlisted_name(view, subj)
                     group = subj
         dest_tokens = [trig] + ([trig.head] if trig.head.lower_ in ("presence",) else [])
-        destination = destination_of(view, dest_tokens, lex)
+        destination = destination_of(view, dest_tokens, lex) or _toured(view, trig)
         origin_np = trig
     else:
         subj = subject_of(trig)
@@ -103,6 +103,21 @@ def visits(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
                 seen.add(other.iso3)
                 found += _visit(view, sent, trig, lex, leader, origin_np, group, other, phase)
     return found
+
+
+TOUR_NOUNS = frozenset(["tour", "tours"])
+
+
+def _toured(view: DocView, noun: Token) -> Actor | None:
+    """The country of "a tour of Japan": the place toured, not the touring side."""
+    if noun.lower_ not in TOUR_NOUNS:
+        return None
+    for _, pobj in prep_objects(noun, ("of",)):
+        actor = _actor_at(view, pobj)
+        named = pobj.i in view.country_at and view.country_at[pobj.i].kb_id_ != "demonyms"
+        if actor is not None and actor.person is None and actor.iso3 and named:
+            return actor
+    return None
 
 
 def _back_reference(noun: Token) -> bool:
@@ -201,6 +216,6 @@ def _visit(
         return []
     # A bare "the visit" with nobody named is too thin to report.
     bare = leader is None and group is None and not trig.lower_.startswith("delegation")
-    if bare and not np_actors(view, trig):
+    if bare and not [a for a in np_actors(view, trig) if a != destination]:
         return []
     return [Found("delegation_visit", fields, sent, trig, confidence)]
