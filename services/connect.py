@@ -9,14 +9,14 @@ where it matters:
 
 - a script or transaction may only touch keys of one hash slot: services/names.py gives the
   keys used together one hash tag;
-- a pipeline is split per node and cannot carry PUBLISH, so `publish_all` publishes one by one;
+- a pipeline is split per node and cannot carry PUBLISH (the alert worker publishes from a
+  script, services/runtime.py `fan_out`);
 - pub/sub (not sharded) is cluster-wide: a PUBLISH on any node reaches subscribers on every
   node, so a subscriber may listen on whichever node redis-py picks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import redis
@@ -68,16 +68,3 @@ def broker(url: str, *, cluster: bool = False, **options: Any) -> RedisBroker:
     if cluster:
         return RedisClusterBroker(url, **options)
     return RedisBroker(url, **options)
-
-
-async def publish_all(client: AsyncRedis, messages: Iterable[tuple[str, bytes]]) -> None:
-    """PUBLISH each (channel, data), in order: pipelined on one server; one by one on a
-    cluster, whose pipelines refuse PUBLISH (each still reaches every node's subscribers)."""
-    if isinstance(client, aioredis.RedisCluster):
-        for channel, data in messages:
-            await client.publish(channel, data)
-        return
-    async with client.pipeline(transaction=False) as pipe:
-        for channel, data in messages:
-            pipe.publish(channel, data)
-        await pipe.execute()

@@ -34,6 +34,7 @@ import redis.asyncio as aioredis
 from faststream import FastStream
 from faststream.redis import StreamSub
 from faststream.redis.annotations import RedisBatchStreamMessage, RedisStreamMessage
+from faststream.redis.parser import BinaryMessageFormatV1
 from faststream.redis.prometheus import RedisPrometheusMiddleware
 from faststream.specification import AsyncAPI
 from prometheus_client import CollectorRegistry
@@ -59,6 +60,37 @@ class Entry:
 
 
 Handler = Callable[[list[Entry]], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Fanned:
+    """One message for `WorkerRuntime.fan_out`: its JSON, its id, the channels it goes to."""
+
+    data: bytes
+    message_id: str
+    channels: tuple[str, ...]
+
+
+# KEYS[1]: the stream; ARGV[1]: its maxlen; then per item: FastStream wire bytes, where the
+# plain JSON starts in them (it ends them), the number of channels, the channels.
+FAN_OUT_SCRIPT = """
+local maxlen = ARGV[1]
+local i = 2
+local n = 0
+while i <= #ARGV do
+  local channels = tonumber(ARGV[i + 2])
+  redis.call('XADD', KEYS[1], 'MAXLEN', '~', maxlen, '*', '__data__', ARGV[i])
+  local data = string.sub(ARGV[i], tonumber(ARGV[i + 1]) + 1)
+  for c = 1, channels do
+    redis.call('PUBLISH', ARGV[i + 2 + c], data)
+  end
+  i = i + 3 + channels
+  n = n + 1
+end
+return n
+"""
+FAN_OUT_CHUNK = 256  # items per script call: Redis runs a call without interleaving others
+_JSON_HEADERS = {"content-type": "application/json"}
 
 
 def _json_header(body: dict[str, Any] | bytes) -> dict[str, str] | None:
@@ -115,6 +147,7 @@ class WorkerRuntime:
         self.extra_ready: Callable[[], bool] = lambda: True
         self._redis_ok_at = 0.0
         self._lag_task: asyncio.Task[None] | None = None
+        self._fan_out: Any = None
         self.app.on_startup(self._startup)
         self.app.after_startup(self._after_startup)
         self.app.on_shutdown(self._shutdown)
@@ -205,35 +238,55 @@ class WorkerRuntime:
             description=description,
         )
 
-    async def publish(
-        self,
-        stream: str,
-        bodies: Sequence[dict[str, Any] | bytes],
-        *,
-        notify: Sequence[tuple[str, bytes]] = (),
-    ) -> None:
+    async def publish(self, stream: str, bodies: Sequence[dict[str, Any] | bytes]) -> None:
         """Publish several bodies (models dumped to dicts, or JSON already encoded) to a
-        declared stream, in order, then PUBLISH each (channel, data) of `notify`: all in one
-        round trip on one server; one command at a time on a cluster, whose FastStream
-        producer takes no pipeline and whose pipelines refuse PUBLISH."""
-        if not bodies and not notify:
+        declared stream, in order, through its FastStream publisher: in one round trip on one
+        server; one command at a time on a cluster, whose FastStream producer takes no
+        pipeline."""
+        if not bodies:
             return
         publisher = self.outputs[stream]
         # The stream and maxlen given again: FastStream would otherwise copy its StreamSub for
-        # every message to read them (a tenth of the alert worker's time).
+        # every message to read them.
         maxlen = self.settings.stream_maxlen
         if self.cluster:
             for body in bodies:
                 await publisher.publish(body, stream, headers=_json_header(body), maxlen=maxlen)
-            await connect.publish_all(self.redis, notify)
             return
         async with self.redis.pipeline(transaction=False) as pipe:
             for body in bodies:
                 headers = _json_header(body)
                 await publisher.publish(body, stream, headers=headers, maxlen=maxlen, pipeline=pipe)
-            for channel, data in notify:
-                pipe.publish(channel, data)
             await pipe.execute()
+
+    async def fan_out(self, stream: str, items: Sequence[Fanned]) -> None:
+        """Append each item's JSON to a declared stream and PUBLISH it on the item's channels,
+        in order, with one script call per `FAN_OUT_CHUNK` items (on a cluster too: the script
+        touches one key, and a PUBLISH reaches every node's subscribers).
+
+        For outputs that fan out many messages per input (alerts): FastStream's publisher costs
+        tens of microseconds a message and takes no batch, so the stream entries are encoded
+        here in FastStream's own wire format (`BinaryMessageFormatV1`, JSON content type, the
+        item's id as correlation id) and read back by any FastStream subscriber as if it had
+        published them. Channels carry the plain JSON, for `redis-cli PSUBSCRIBE`."""
+        if not items:
+            return
+        if self._fan_out is None:
+            self._fan_out = self.redis.register_script(FAN_OUT_SCRIPT)
+        for start in range(0, len(items), FAN_OUT_CHUNK):
+            args: list[Any] = [self.settings.stream_maxlen]
+            for item in items[start : start + FAN_OUT_CHUNK]:
+                wire = await BinaryMessageFormatV1.encode(
+                    message=item.data,
+                    reply_to=None,
+                    headers=_JSON_HEADERS,
+                    correlation_id=item.message_id,
+                )
+                start_of_data = len(wire) - len(item.data)
+                if wire[start_of_data:] != item.data:  # FastStream changed its format?
+                    raise ValueError("FastStream's wire format does not end with the body")
+                args += [wire, start_of_data, len(item.channels), *item.channels]
+            await self._fan_out(keys=[stream], args=args)
 
     async def refuse(self, stream: str, entry: Entry, reason: str, error: str = "") -> None:
         """Dead-letter one input entry of `stream` (it is then acknowledged with its batch)."""
@@ -346,13 +399,17 @@ async def ensure_group(redis: connect.AsyncRedis, stream: str, group: str) -> bo
     return True
 
 
+LAG_COUNT_CAP = 100_000
+_COUNT_AFTER = "return #redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '+', 'COUNT', ARGV[2])"
+
+
 async def group_backlog(
     redis: connect.AsyncRedis, stream: str, group: str
 ) -> tuple[int | None, int]:
     """(lag, pending) of a group: entries not yet delivered, and delivered but unacked.
 
     Lag is None when the group does not exist. Redis 7 reports lag itself; on 6.2 (the
-    embedded server) it is counted from the group's last delivered id, capped at 100,000.
+    embedded server) it is counted from the group's last delivered id, capped at `LAG_COUNT_CAP`.
     """
     try:
         groups = await redis.xinfo_groups(stream)
@@ -365,7 +422,8 @@ async def group_backlog(
         lag = info.get("lag")
         if lag is None:
             last = _text(info["last-delivered-id"])
-            lag = len(await redis.xrange(stream, min=f"({last}", max="+", count=100_000) or [])
+            # counted in Redis: only the number crosses the wire, not a backlog of bodies
+            lag = await redis.eval(_COUNT_AFTER, 1, stream, last, LAG_COUNT_CAP)
         return int(lag), pending
     return None, 0
 

@@ -9,9 +9,10 @@ from typing import Any
 import orjson
 import pytest
 import redis.asyncio as aioredis
+from faststream.redis.parser import BinaryMessageFormatV1
 
 from services import names
-from services.runtime import Entry, WorkerRuntime, ensure_group, group_backlog
+from services.runtime import Entry, Fanned, WorkerRuntime, ensure_group, group_backlog
 from services.settings import Settings
 
 STREAM = f"{names.PREFIX}:test:input"
@@ -133,3 +134,51 @@ async def test_undecodable_entries_are_dead_lettered_and_the_batch_goes_on(
     assert {"n": 1} in seen
     reasons = {f[b"reason"] for _, f in await aredis.xrange(names.DEAD_LETTER_STREAM)}
     assert reasons == {b"undecodable"}
+
+
+async def test_fan_out_writes_faststream_entries_and_publishes_each_on_its_channels(
+    redis_url: str, aredis: aioredis.Redis
+) -> None:
+    out = f"{names.PREFIX}:test:fanned"
+    pubsub = aredis.pubsub(ignore_subscribe_messages=True)
+    await pubsub.psubscribe(f"{names.PREFIX}:test:ch:*")
+    items = [
+        Fanned(orjson.dumps({"n": i}), f"id-{i}", tuple(f"{names.PREFIX}:test:ch:{c}" for c in cs))
+        for i, cs in enumerate([("a", "b"), ("b",), ()] * 100)  # 300 items: two script calls
+    ]
+    sender = WorkerRuntime("test", _settings(redis_url, stream_maxlen=100), port=0)
+    await sender.fan_out(out, items)
+    await sender.fan_out(out, [])
+    # Channels: plain JSON, in order, each on the channels its item named.
+    got: list[tuple[str, int]] = []
+    deadline = asyncio.get_running_loop().time() + 10
+    while len(got) < 300 and asyncio.get_running_loop().time() < deadline:
+        message = await pubsub.get_message(timeout=1)  # None for the subscription's own reply
+        if message is not None:
+            channel = message["channel"].decode().rsplit(":", 1)[1]
+            got.append((channel, orjson.loads(message["data"])["n"]))
+    assert got == [(c, i) for i, cs in enumerate([("a", "b"), ("b",), ()] * 100) for c in cs]
+    await pubsub.aclose()
+    # The stream: FastStream's wire format with a JSON body and the item's id as correlation id,
+    # trimmed near the stream's maxlen.
+    entries = await aredis.xrange(out)
+    assert 100 <= len(entries) < 300
+    data, headers = BinaryMessageFormatV1.parse(entries[-1][1][b"__data__"])
+    assert orjson.loads(data) == {"n": 299}
+    assert headers["correlation_id"] == "id-299"
+    assert headers["content-type"] == "application/json"
+    # ...which a FastStream subscriber reads back as the bodies that were sent.
+    seen: list[int] = []
+
+    async def handler(batch: list[Entry]) -> None:
+        seen.extend(e.body["n"] for e in batch)
+
+    reader = WorkerRuntime("test", _settings(redis_url), port=0)
+    reader.consume(out, GROUP, handler, title="test")
+    await reader.app.start()
+    try:
+        await _wait_for(lambda: _async(len(seen) == len(entries)))
+    finally:
+        await reader.app.stop()
+        await sender.redis.aclose()
+    assert seen == list(range(300 - len(entries), 300))

@@ -9,8 +9,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import Counter
 
-import orjson
 from faststream import FastStream
 from pydantic import ValidationError
 
@@ -20,7 +20,7 @@ from services import names
 from services.alert.alertmanager import AlertmanagerForwarder
 from services.alert.engine import RedisRuleState, RuleEngine
 from services.alert.watch import RulesReloader
-from services.runtime import Entry, WorkerRuntime, validation_reason
+from services.runtime import Entry, Fanned, WorkerRuntime, validation_reason
 from services.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ def create_app(settings: Settings | None = None) -> FastStream:
         (names.severity_channel("{severity}"), "every alert of one severity"),
         (names.rule_channel("{rule}"), "every alert of one rule"),
     ):
-        # Documented here; published as plain JSON with the Redis client (see deliver()).
+        # Documented here; published as plain JSON by WorkerRuntime.fan_out (see deliver()).
         rt.broker.publisher(channel, schema=Alert, title=channel, description=f"{what}, plain JSON")
     reloader = RulesReloader(settings.rules_file)
     state = RedisRuleState(rt.redis, ttl_seconds=settings.dedup_ttl_days * 86400)
@@ -84,18 +84,25 @@ def create_app(settings: Settings | None = None) -> FastStream:
                 failures = reloader.failures
 
     async def deliver(alerts: list[Alert]) -> None:
-        # Each alert is encoded once, for its stream entry and both its channels, and all go
-        # out in one round trip.
-        encoded = [orjson.dumps(alert.model_dump(mode="json")) for alert in alerts]
-        messages = []
-        for alert, data in zip(alerts, encoded, strict=True):
-            messages.append((names.severity_channel(alert.severity), data))
-            messages.append((names.rule_channel(alert.rule), data))
-        await rt.publish(names.ALERTS_STREAM, encoded, notify=messages)
-        for alert in alerts:
-            rt.metrics.alerts.labels(alert.rule, alert.severity).inc()
-            log.info("alert %s rule=%s %s", alert.alert_id, alert.rule, alert.summary,
-                     extra={"alert_id": alert.alert_id, "rule": alert.rule})  # fmt: skip
+        # Each alert is encoded once, for its stream entry and both its channels, and a read's
+        # alerts go out in one script call (see WorkerRuntime.fan_out).
+        await rt.fan_out(
+            names.ALERTS_STREAM,
+            [
+                Fanned(
+                    alert.model_dump_json().encode(),
+                    alert.alert_id,
+                    (names.severity_channel(alert.severity), names.rule_channel(alert.rule)),
+                )
+                for alert in alerts
+            ],
+        )
+        for (rule, severity), n in Counter((a.rule, a.severity) for a in alerts).items():
+            rt.metrics.alerts.labels(rule, severity).inc(n)
+        if log.isEnabledFor(logging.INFO):
+            for alert in alerts:
+                log.info("alert %s rule=%s %s", alert.alert_id, alert.rule, alert.summary,
+                         extra={"alert_id": alert.alert_id, "rule": alert.rule})  # fmt: skip
         if forwarder:
             ok = await forwarder.send(alerts)
             rt.metrics.alertmanager_posts.labels("ok" if ok else "error").inc()
