@@ -227,3 +227,35 @@ def test_a_name_takes_no_country_from_the_sentence_before(nlp: Language) -> None
     assert [(v.origin, v.destination, v.leader) for v in visits] == [
         ("USA", "COL", "Marcus Holloway")
     ]
+
+
+def test_a_pronoun_tester_is_the_speaker_above_it(nlp: Language) -> None:
+    body = (
+        "Iran's Revolutionary Guards on Friday rejected Israeli reports that it had "
+        "conducted a failed test of a cruise missile near Bandar Abbas.\n\n"
+        "Separately, India's DRDO said it had test-fired a ballistic missile off the coast on "
+        "Thursday."
+    )
+    tests = {(e.country, e.modality) for e in events_of(nlp, body) if e.type == "weapons_test"}
+    assert tests == {("IRN", "negated"), ("IND", "reported")}
+
+
+def test_an_exercise_held_by_the_subject_of_its_relative_clause(nlp: Language) -> None:
+    body = (
+        "Greece and Egypt signed a defence memorandum in Cairo on Tuesday.\n\n"
+        "The signing follows the Medusa naval exercise, which the two navies held off Crete "
+        "last month."
+    )
+    drills = [e for e in events_of(nlp, body) if e.type == "military_exercise"]
+    assert [(sorted(e.countries), e.name, e.occurred_on) for e in drills] == [
+        (["EGY", "GRC"], "Medusa", "2025-05")
+    ]
+
+
+def test_a_codename_does_not_take_the_exercise_date(nlp: Language) -> None:
+    body = (
+        "Polish and Lithuanian troops held their first joint exercise, codenamed Iron Gate, "
+        "near Suwalki in March."
+    )
+    drills = [e for e in events_of(nlp, body) if e.type == "military_exercise"]
+    assert [e.occurred_on for e in drills] == ["2025-03"]

@@ -930,9 +930,18 @@ def _attachment(ent: Span, trigger: Token) -> Token:
         if cur.head.i == cur.i:
             return cur
         cur = cur.head
+        if (
+            cur.lower_ in NAMING_VERBS
+            and cur.dep_ in ("conj", "acl", "advcl")
+            and cur.i != trigger.i
+        ):
+            continue  # "held drills, codenamed X, near Y in May": the naming is no clause
         if cur.i == trigger.i or cur.pos_ in ("VERB", "AUX"):
             return cur
     return cur
+
+
+NAMING_VERBS = frozenset(["codenamed", "code-named", "dubbed", "named", "called"])
 
 
 def _clause_chain(trigger: Token) -> list[Token]:

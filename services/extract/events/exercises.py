@@ -101,6 +101,12 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
                 countries += _collective(view, subj, sent, lex)
         for _, pobj in prep_objects(verb, ("with",)):
             countries.extend(np_actors(view, pobj))
+    # "the X exercise, which the two navies held off Goa": the relative clause's subject.
+    for child in trig.children:
+        if child.dep_ == "relcl" and child.lower_ in lex.words["exercise_verbs"]:
+            rel_subj = next((c for c in child.children if c.dep_ == "nsubj"), None)
+            if rel_subj is not None:
+                countries += np_actors(view, rel_subj) or _collective(view, rel_subj, sent, lex)
     isos: list[str] = []
     for actor in countries:
         if actor.iso3 and actor.iso3 not in isos:

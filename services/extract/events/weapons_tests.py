@@ -62,6 +62,8 @@ def tests(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
             subj = subject_of(verb) if verb is not None else None
             if subj is not None:
                 country = first_country(np_actors(view, subj))
+            if country is None and subj is not None and verb is not None:
+                country = _speaker_country(view, subj, verb)
     else:
         if trig.dep_ in ("amod", "compound"):
             return []
@@ -94,11 +96,8 @@ def tests(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
         subj = subject_of(trig)
         if subj is not None and subj.dep_ != "nsubjpass":
             country = first_country(np_actors(view, subj))
-            if country is None and subj.lower_ in ("it", "they") and trig.dep_ == "ccomp":
-                # "Iran's navy said it had test-fired ...": the speaker is "it".
-                speaker = subject_of(trig.head)
-                if speaker is not None:
-                    country = first_country(np_actors(view, speaker))
+            if country is None:
+                country = _speaker_country(view, subj, trig)
         if country is None:
             agent = [o for p, o in prep_objects(trig, ("by",))]
             country = first_country([a for o in agent for a in np_actors(view, o)])
@@ -106,3 +105,22 @@ def tests(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
         return []
     fields: Fields = {"country": country, "weapon": weapon}
     return [Found("weapons_test", fields, sent, trig, 0.7)]
+
+
+SPEAKER_PRONOUNS = frozenset(["it", "they"])
+
+
+def _speaker_country(view: DocView, subj: Token, verb: Token) -> str | None:
+    """ "Iran's navy said it had test-fired ...", "X denied reports that it had carried out a
+    test": the pronoun is the speaker, the subject of the clause the test's clause hangs on."""
+    if subj.lower_ not in SPEAKER_PRONOUNS or verb.dep_ not in ("ccomp", "acl"):
+        return None
+    cur = verb
+    for _ in range(3):
+        if cur.head.i == cur.i:
+            return None
+        cur = cur.head
+        speaker = subject_of(cur) if cur.pos_ in ("VERB", "AUX") else None
+        if speaker is not None and speaker.lower_ not in SPEAKER_PRONOUNS:
+            return first_country(np_actors(view, speaker))
+    return None
