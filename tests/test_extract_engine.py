@@ -259,3 +259,55 @@ def test_a_codename_does_not_take_the_exercise_date(nlp: Language) -> None:
     )
     drills = [e for e in events_of(nlp, body) if e.type == "military_exercise"]
     assert [e.occurred_on for e in drills] == ["2025-03"]
+
+
+def test_naval_drills_mistagged_as_a_verb_still_count(nlp: Language) -> None:
+    body = "Egypt held its annual Sea Falcon naval drills with Greece and Cyprus in May."
+    drills = [e for e in events_of(nlp, body) if e.type == "military_exercise"]
+    assert [sorted(e.countries) for e in drills] == [["CYP", "EGY", "GRC"]]
+
+
+def test_an_exercise_alongside_other_forces(nlp: Language) -> None:
+    body = (
+        "Dutch marines took part in the Cold Response exercise in Norway in March alongside "
+        "British and Canadian troops."
+    )
+    drills = [e for e in events_of(nlp, body) if e.type == "military_exercise"]
+    assert [sorted(e.countries) for e in drills] == [["CAN", "GBR", "NLD"]]
+
+
+def test_is_to_plans(nlp: Language) -> None:
+    body = "Under the deal, France is to supply howitzers to the Moldovan army, officials said."
+    transfers = [e for e in events_of(nlp, body) if e.type == "arms_transfer"]
+    assert [(e.origin, e.destination, e.modality) for e in transfers] == [("FRA", "MDA", "planned")]
+
+
+def test_taking_delivery_receives(nlp: Language) -> None:
+    body = "Hungary took delivery of Swedish Gripen fighter jets in 2008."
+    transfers = [e for e in events_of(nlp, body) if e.type == "arms_transfer"]
+    assert [(e.origin, e.destination, e.occurred_on) for e in transfers] == [("SWE", "HUN", "2008")]
+
+
+def test_a_delegation_leader_belongs_to_the_delegation(nlp: Language) -> None:
+    body = (
+        "A Kenyan delegation led by Cabinet Secretary Amos Wekesa arrived in Kampala on "
+        "Monday.\n\nWekesa is scheduled to leave Kampala for Kigali on Thursday."
+    )
+    visits = {
+        (e.origin, e.destination, e.leader)
+        for e in events_of(nlp, body)
+        if e.type == "delegation_visit"
+    }
+    assert visits == {("KEN", "UGA", "Amos Wekesa"), ("KEN", "RWA", "Amos Wekesa")}
+
+
+def test_a_tour_of_several_legs_fills_no_destination(nlp: Language) -> None:
+    body = (
+        "Austrian Chancellor Karl Brenner arrived in Prague on Sunday for a two-day visit.\n\n"
+        "Brenner is expected to travel on to Bratislava on Tuesday to meet Slovak leaders."
+    )
+    visits = {
+        (e.destination, e.occurred_on) for e in events_of(nlp, body) if e.type == "delegation_visit"
+    }
+    assert ("CZE", "2025-06-08") in visits
+    assert ("SVK", "2025-06-17") in visits

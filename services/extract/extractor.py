@@ -159,11 +159,12 @@ def _drop_adjunct_repeats(found: list[Found]) -> list[Found]:
 
 def _fill_destinations(found: list[Found], view: DocView, lex: Lexicon) -> list[Found]:
     """Visits lacking a side: the same leader's destination elsewhere, else nearby countries."""
-    known = {
-        f.fields["leader"]: f.fields["destination"]
-        for f in found
-        if f.type == "delegation_visit" and f.fields["leader"] and f.fields["destination"]
-    }
+    # A leader's one destination of the article; a tour of several tells none of its legs.
+    legs: dict[str, set[str]] = {}
+    for f in found:
+        if f.type == "delegation_visit" and f.fields["leader"] and f.fields["destination"]:
+            legs.setdefault(f.fields["leader"], set()).add(f.fields["destination"])
+    known = {leader: next(iter(dests)) for leader, dests in legs.items() if len(dests) == 1}
     out = []
     for f in found:
         if f.type == "delegation_visit" and f.fields["destination"] is None:

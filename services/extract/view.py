@@ -373,12 +373,32 @@ def _described_as(
             title = titles[tok.i]
         if iso3 is None and tok.i in countries and countries[tok.i].kb_id_ != "capitals":
             iso3 = countries[tok.i].label_
+    if iso3 is None:
+        iso3 = _leads_whose(span, countries)
     if title is None:
         # A bare "official" or "leader" next to the name still tells the office.
         for tok in window:
             if tok.lower_ in ("official", "leader", "diplomat") and tok.i in titles:
                 title = titles[tok.i]
     return iso3, title
+
+
+LEADING_VERBS = frozenset(["led", "headed"])
+
+
+def _leads_whose(span: Span, countries: dict[int, Span]) -> str | None:
+    """ "an Australian delegation led by X": X heads, and belongs to, that side."""
+    by = span.root.head
+    verb = by.head
+    if span.root.dep_ != "pobj" or by.lower_ != "by" or verb.lower_ not in LEADING_VERBS:
+        return None
+    group = verb.head
+    if verb.dep_ != "acl" or group.lower_ not in ("delegation", "delegations"):
+        return None
+    for tok in group.lefts:
+        if tok.i in countries and countries[tok.i].kb_id_ == "demonyms":
+            return str(countries[tok.i].label_)
+    return None
 
 
 def _add_known_surnames(people: People, docs: Iterable[Doc], gaz: Gazetteer) -> None:
@@ -832,6 +852,8 @@ def modality_of(sent: Span, trigger: Token, lex: Lexicon) -> str:
         )
         if cur.i != trigger.i and plans_below:
             words.append(cur)
+        if _be_to(cur):
+            found.add("planned")  # "X is to visit Y": a plan
         for word in words:
             lowered = word.lower_
             if word.dep_ == "det" and lowered != "no":
@@ -866,6 +888,19 @@ def modality_of(sent: Span, trigger: Token, lex: Lexicon) -> str:
         if cue in words_in:
             return name
     return "asserted"
+
+
+BE_FORMS = frozenset(["is", "are", "was", "were", "'s", "’s"])
+
+
+def _be_to(verb: Token) -> bool:
+    """ "Turkey is to supply drones", "the ministers are to meet": the "be to" of plans."""
+    return (
+        verb.dep_ == "xcomp"
+        and verb.head.lower_ in BE_FORMS
+        and verb.head.pos_ == "AUX"
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+    )
 
 
 def _reported_would(trigger: Token) -> bool:

@@ -43,10 +43,14 @@ PARTITIVES = frozenset(["edition", "round", "phase", "stage", "leg", "part", "it
 
 def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
     """military_exercise from "joint military exercises", "war games", "drills by X and Y"."""
-    if trig.pos_ not in ("NOUN", "PROPN") or trig.dep_ == "compound":
+    # "held naval drills" with "drills" mistagged as a verb is still the noun.
+    mistagged = trig.pos_ not in ("NOUN", "PROPN") and trig.dep_ in ("dobj", "nsubjpass", "pobj")
+    if (trig.pos_ not in ("NOUN", "PROPN") and not mistagged) or trig.dep_ == "compound":
         return []
     left = [t for t in trig.subtree if t.i < trig.i]
     words = {t.lower_ for t in left}
+    if mistagged and not words & lex.words["exercise_modifiers"]:
+        return []
     war_games = trig.lower_ in ("games", "war games", "wargames")
     # "China's drills" is military enough; "diplomatic maneuvers" is not.
     national = trig.lower_ in ("drills", "exercises") and any(t.i in view.country_at for t in left)
@@ -91,7 +95,7 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
         if child.dep_ in ("acl", "relcl"):
             for _, pobj in prep_objects(child, ("by",)):
                 countries.extend(np_actors(view, pobj))
-    for _, pobj in prep_objects(trig, ("with", "between", "by", "involving")):
+    for _, pobj in prep_objects(trig, ("with", "between", "by", "involving", "alongside")):
         countries.extend(np_actors(view, pobj))
     countries.extend(hosts)
     if held and verb is not None:
@@ -99,8 +103,10 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
             countries = np_actors(view, subj) + countries
             if not any(a.iso3 for a in countries):
                 countries += _collective(view, subj, sent, lex)
-        for _, pobj in prep_objects(verb, ("with",)):
+        for _, pobj in prep_objects(verb, ("with", "alongside")):
             countries.extend(np_actors(view, pobj))
+            # "alongside US and Australian troops": every country of the phrase takes part.
+            countries.extend(a for t in pobj.subtree if (a := _actor_at(view, t)) is not None)
     # "the X exercise, which the two navies held off Goa": the relative clause's subject.
     for child in trig.children:
         if child.dep_ == "relcl" and child.lower_ in lex.words["exercise_verbs"]:

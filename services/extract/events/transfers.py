@@ -66,7 +66,14 @@ def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool
         dest_actor = destination_of(view, [trig], lex)
         destination = dest_actor.iso3 if dest_actor else None
         verb = governing_verb(trig)
-        if origin is None and verb is not None and trig.dep_ in ("dobj", "obj", "pobj"):
+        if verb is not None and verb.lower_ in TAKING_VERBS and trig.dep_ in ("dobj", "obj"):
+            # "Serbia took delivery of Chinese FK-3 systems": the taker receives.
+            subj = subject_of(verb)
+            destination = first_country(np_actors(view, subj)) if subj is not None else None
+            goods = [o for _, o in prep_objects(trig, ("of",))]
+            origin = origin or first_country([a for g in goods for a in np_actors(view, g)])
+            origin = origin or _maker_of(view, goods)
+        elif origin is None and verb is not None and trig.dep_ in ("dobj", "obj", "pobj"):
             # "Washington approved the sale of jets to Israel": the approver sells.
             subj = subject_of(verb)
             if subj is not None:
@@ -137,6 +144,15 @@ def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool
         return []
     fields: Fields = {"origin": origin, "destination": destination, "items": items}
     return [Found("arms_transfer", fields, sent, trig, confidence)]
+
+
+# Verbs of a recipient with a transfer noun ("took delivery of", "awaits the shipment of").
+TAKING_VERBS = frozenset(
+    [
+        *("take", "takes", "took", "taken", "taking", "accept", "accepts", "accepted"),
+        *("await", "awaits", "awaited", "awaiting"),
+    ]
+)
 
 
 MAKER_WORDS = ("made", "built", "manufactured", "produced", "supplied")
