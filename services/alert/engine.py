@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, NamedTuple, Protocol
 
+import orjson
 import redis.asyncio as aioredis
 
 from schemas.alerts import (
@@ -321,9 +322,12 @@ class MemoryRuleState:
         return None
 
 
-# Realert keys hold the end of their window in `now` milliseconds, so tests and backtests with
-# explicit times behave as live; their TTL only collects garbage.
-_CLAIM_FN = """
+# One script decides a whole batch of steps, in order. KEYS: every step's keys, one step after
+# the other (claim 2, first_seen 1, threshold 4, remember 2, recall_claim 4); ARGV[1]: a JSON
+# array with one [op, args...] per step, every arg a string. The answer: one value per step,
+# 0 for "no". Realert keys hold the end of their window in `now` milliseconds, so tests and
+# backtests with explicit times behave as live; their TTL only collects garbage.
+_RUN_STEPS = """
 local function claim(fired, realert_key, now, realert, ttl)
   if not redis.call('SET', fired, '1', 'NX', 'PX', ttl) then return false end
   if realert > 0 then
@@ -332,16 +336,7 @@ local function claim(fired, realert_key, now, realert, ttl)
   end
   return true
 end
-"""
 
-_CLAIM = (
-    _CLAIM_FN
-    + """
-return claim(KEYS[1], KEYS[2], tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]) and 1 or 0
-"""
-)
-
-_TRIM = """
 local function trim(zset, hash, cutoff)
   local old = redis.call('ZRANGEBYSCORE', zset, '-inf', '(' .. cutoff)
   for i = 1, #old, 500 do
@@ -349,58 +344,76 @@ local function trim(zset, hash, cutoff)
   end
   if #old > 0 then redis.call('ZREMRANGEBYSCORE', zset, '-inf', '(' .. cutoff) end
 end
-"""
 
-_THRESHOLD = (
-    _TRIM
-    + """
-if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[5]) then return false end
-local now = tonumber(ARGV[1])
-trim(KEYS[2], KEYS[3], string.format('%.0f', now - tonumber(ARGV[2])))
-redis.call('ZADD', KEYS[2], ARGV[1], ARGV[6])
-redis.call('HSET', KEYS[3], ARGV[6], ARGV[7])
-redis.call('PEXPIRE', KEYS[2], ARGV[2])
-redis.call('PEXPIRE', KEYS[3], ARGV[2])
-if redis.call('ZCARD', KEYS[2]) < tonumber(ARGV[3]) then return false end
-local realert = tonumber(ARGV[4])
-if realert > 0 then
-  if tonumber(redis.call('GET', KEYS[4]) or '0') > now then return false end
-  redis.call('SET', KEYS[4], string.format('%.0f', now + realert), 'PX', ARGV[4])
-end
-local members = redis.call('ZRANGE', KEYS[2], -tonumber(ARGV[8]), -1)
-local events = redis.call('HMGET', KEYS[3], unpack(members))
-redis.call('DEL', KEYS[2], KEYS[3])
-return events
-"""
-)
+local ops = {}
 
-_REMEMBER = (
-    _TRIM
-    + """
-trim(KEYS[1], KEYS[2], string.format('%.0f', tonumber(ARGV[1]) - tonumber(ARGV[2])))
-redis.call('ZADD', KEYS[1], ARGV[1], ARGV[3])
-redis.call('HSET', KEYS[2], ARGV[3], ARGV[4])
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-redis.call('PEXPIRE', KEYS[2], ARGV[2])
-return 1
-"""
-)
+-- fired, realert | now, realert_ms, ttl
+ops.claim = {2, function(K, A)
+  return claim(K[1], K[2], tonumber(A[1]), tonumber(A[2]), A[3]) and 1 or 0
+end}
 
-_RECALL_CLAIM = (
-    _CLAIM_FN
-    + """
-local now = tonumber(ARGV[1])
-local cutoff = string.format('%.0f', now - tonumber(ARGV[2]))
-local members = redis.call('ZREVRANGEBYSCORE', KEYS[1], ARGV[1], cutoff, 'LIMIT', 0, 2)
-for _, m in ipairs(members) do
-  if m ~= ARGV[3] then
-    if not claim(KEYS[3], KEYS[4], now, tonumber(ARGV[4]), ARGV[5]) then return false end
-    return redis.call('HGET', KEYS[2], m)
+-- first | now, ttl
+ops.first_seen = {1, function(K, A)
+  return redis.call('SET', K[1], A[1], 'NX', 'PX', A[2]) and 1 or 0
+end}
+
+-- seen, window, windowev, realert | now, window_ms, needed, realert_ms, ttl, fused, event, max
+ops.threshold = {4, function(K, A)
+  if not redis.call('SET', K[1], '1', 'NX', 'PX', A[5]) then return 0 end
+  local now = tonumber(A[1])
+  trim(K[2], K[3], string.format('%.0f', now - tonumber(A[2])))
+  redis.call('ZADD', K[2], A[1], A[6])
+  redis.call('HSET', K[3], A[6], A[7])
+  redis.call('PEXPIRE', K[2], A[2])
+  redis.call('PEXPIRE', K[3], A[2])
+  if redis.call('ZCARD', K[2]) < tonumber(A[3]) then return 0 end
+  local realert = tonumber(A[4])
+  if realert > 0 then
+    if tonumber(redis.call('GET', K[4]) or '0') > now then return 0 end
+    redis.call('SET', K[4], string.format('%.0f', now + realert), 'PX', A[4])
   end
+  local members = redis.call('ZRANGE', K[2], -tonumber(A[8]), -1)
+  local events = redis.call('HMGET', K[3], unpack(members))
+  redis.call('DEL', K[2], K[3])
+  return events
+end}
+
+-- seq, seqev | now, window_ms, fused, event
+ops.remember = {2, function(K, A)
+  trim(K[1], K[2], string.format('%.0f', tonumber(A[1]) - tonumber(A[2])))
+  redis.call('ZADD', K[1], A[1], A[3])
+  redis.call('HSET', K[2], A[3], A[4])
+  redis.call('PEXPIRE', K[1], A[2])
+  redis.call('PEXPIRE', K[2], A[2])
+  return 0
+end}
+
+-- seq, seqev, fired, realert | now, window_ms, fused, realert_ms, ttl
+ops.recall_claim = {4, function(K, A)
+  local now = tonumber(A[1])
+  local cutoff = string.format('%.0f', now - tonumber(A[2]))
+  local members = redis.call('ZREVRANGEBYSCORE', K[1], A[1], cutoff, 'LIMIT', 0, 2)
+  for _, m in ipairs(members) do
+    if m ~= A[3] then
+      if not claim(K[3], K[4], now, tonumber(A[4]), A[5]) then return 0 end
+      return redis.call('HGET', K[2], m)
+    end
+  end
+  return 0
+end}
+
+local answers = {}
+local k = 1
+for i, step in ipairs(cjson.decode(ARGV[1])) do
+  local op = ops[step[1]]
+  local n = op[1]
+  local args = {}
+  for j = 2, #step do args[j - 1] = step[j] end
+  answers[i] = op[2]({unpack(KEYS, k, k + n - 1)}, args)
+  k = k + n
 end
-return false
+return answers
 """
-)
 
 
 def _text(value: bytes | str) -> str:
@@ -412,21 +425,17 @@ def _event(raw: bytes | str) -> Event:
 
 
 class RedisRuleState:
-    """Rule state in Redis under `ALERT_STATE_PREFIX`; every step is one atomic command or
-    script, so several alert workers can share it. A script only touches keys of one rule, and
-    a rule's keys share its hash tag (`names.rule_state_key`), so this works on a Cluster.
-
-    A batch's steps go in one pipeline (one round trip) on one server. A cluster pipeline is
-    split per node, so there the rules are decided concurrently, each rule's steps in order."""
+    """Rule state in Redis under `ALERT_STATE_PREFIX`. A batch's steps are decided by one
+    script call, in order, so several alert workers can share the state, and a batch costs one
+    round trip however many rules it touches. A rule's keys share its hash tag
+    (`names.rule_state_key`); on a Cluster, where a script may only touch one slot, each rule's
+    steps go in a call of their own, the rules' calls concurrently."""
 
     def __init__(self, redis: AsyncRedis, ttl_seconds: int) -> None:
         self.redis = redis
-        self.ttl_ms = int(ttl_seconds * 1000)
+        self.ttl_ms = str(int(ttl_seconds * 1000))
         self.cluster = isinstance(redis, aioredis.RedisCluster)
-        self._claim = redis.register_script(_CLAIM)
-        self._threshold = redis.register_script(_THRESHOLD)
-        self._remember = redis.register_script(_REMEMBER)
-        self._recall_claim = redis.register_script(_RECALL_CLAIM)
+        self._script = redis.register_script(_RUN_STEPS)
 
     async def run(self, steps: Sequence[Step]) -> list[Any]:
         if not steps:
@@ -438,26 +447,36 @@ class RedisRuleState:
                 by_rule.setdefault(step.rule, []).append(i)
 
             async def decide(indices: list[int]) -> None:
-                for i in indices:
-                    raw[i] = await self._send(steps[i], self.redis)
+                for i, answer in zip(
+                    indices, await self._call([steps[i] for i in indices]), strict=True
+                ):
+                    raw[i] = answer
 
             await asyncio.gather(*(decide(indices) for indices in by_rule.values()))
         else:
-            async with self.redis.pipeline(transaction=False) as pipe:
-                for step in steps:
-                    await self._send(step, pipe)
-                raw = await pipe.execute()
+            raw = await self._call(steps)
         return [_ANSWERS[step.op](r) for step, r in zip(steps, raw, strict=True)]
 
-    async def _send(self, s: Step, client: Any) -> Any:
-        """Run one step on `client` (queue it, when `client` is a pipeline)."""
+    async def _call(self, steps: Sequence[Step]) -> list[Any]:
+        keys: list[str] = []
+        encoded: list[list[str]] = []
+        for step in steps:
+            step_keys, args = self._encode(step)
+            keys += step_keys
+            encoded.append([step.op, *args])
+        return list(await self._script(keys=keys, args=[orjson.dumps(encoded)]))
+
+    def _encode(self, s: Step) -> tuple[list[str], list[str]]:
+        """One step's keys and arguments (as `_RUN_STEPS` reads them)."""
         key = rule_state_key
         ttl = self.ttl_ms
+        now = str(s.now_ms)
         if s.op == "claim":
             keys = [key(s.rule, "fired", s.fused), key(s.rule, "realert", s.key)]
-            return await self._claim(keys, [s.now_ms, s.realert_ms, ttl], client)
+            return keys, [now, str(s.realert_ms), ttl]
         if s.op == "first_seen":
-            return await client.set(key(s.rule, "first", s.key), s.now_ms, nx=True, px=ttl)
+            return [key(s.rule, "first", s.key)], [now, ttl]
+        window = str(s.window_ms)
         if s.op == "threshold":
             keys = [
                 key(s.rule, "seen", s.fused),
@@ -465,22 +484,19 @@ class RedisRuleState:
                 key(s.rule, "windowev", s.key),
                 key(s.rule, "realert", s.key),
             ]
-            args: list[Any] = [s.now_ms, s.window_ms, s.needed, s.realert_ms, ttl, s.fused]
-            args += [s.event.model_dump_json(), MAX_ALERT_EVENTS]
-            return await self._threshold(keys, args, client)
+            args = [now, window, str(s.needed), str(s.realert_ms), ttl, s.fused]
+            return keys, [*args, s.event.model_dump_json(), str(MAX_ALERT_EVENTS)]
         seq = [key(s.rule, "seq", s.key), key(s.rule, "seqev", s.key)]
         if s.op == "remember":
-            args = [s.now_ms, s.window_ms, s.fused, s.event.model_dump_json()]
-            return await self._remember(seq, args, client)
+            return seq, [now, window, s.fused, s.event.model_dump_json()]
         keys = [*seq, key(s.rule, "fired", s.fused), key(s.rule, "realert", s.key)]
-        args = [s.now_ms, s.window_ms, s.fused, s.realert_ms, ttl]
-        return await self._recall_claim(keys, args, client)
+        return keys, [now, window, s.fused, str(s.realert_ms), ttl]
 
 
 _ANSWERS: dict[str, Callable[[Any], Any]] = {
     "claim": bool,
     "first_seen": bool,
-    "threshold": lambda raw: [_event(r) for r in raw if r is not None] if raw else None,
+    "threshold": lambda raw: [_event(r) for r in raw if r] if raw else None,
     "remember": lambda raw: None,
     "recall_claim": lambda raw: _event(raw) if raw else None,
 }
