@@ -311,3 +311,27 @@ def test_a_tour_of_several_legs_fills_no_destination(nlp: Language) -> None:
     }
     assert ("CZE", "2025-06-08") in visits
     assert ("SVK", "2025-06-17") in visits
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Chile and Spain signed an agreement on Friday for 12 Eurofighter jets.",
+        "Chile and Spain signed an agreement on Friday to build a gas pipeline.",
+    ],
+)
+def test_an_agreement_for_goods_is_a_deal(nlp: Language, sentence: str) -> None:
+    deals = [e for e in events_of(nlp, sentence) if e.type == "agreement"]
+    assert [(sorted(e.parties), e.agreement_kind) for e in deals] == [(["CHL", "ESP"], "deal")]
+
+
+def test_one_leaders_visit_told_twice_is_one_visit(nlp: Language) -> None:
+    body = (
+        "A Ghanaian delegation led by Foreign Minister Kwame Asante arrived in Abuja on "
+        "Monday.\n\nAsante met his Nigerian counterparts in Abuja on Tuesday for talks on "
+        "defence cooperation."
+    )
+    visits = [e for e in events_of(nlp, body) if e.type == "delegation_visit"]
+    assert [(e.origin, e.destination, e.occurred_on) for e in visits] == [
+        ("GHA", "NGA", "2025-06-09")
+    ]

@@ -27,6 +27,7 @@ from schemas.events import (
     Invitation,
     MilitaryExercise,
     TroopDeployment,
+    _name_key,
 )
 from services.extract import dates
 from services.extract.events.agreements import agreements
@@ -217,11 +218,22 @@ def _tidy(events: list[Event]) -> list[Event]:
         key = (visit.caption, tuple(visit.span), visit.origin, visit.destination, visit.leader)
         if key not in best or _filled(visit) > _filled(best[key]):
             best[key] = visit
+    # One leader's visit to one country told twice with two kinds ("arrived ... met the
+    # defence minister"): the first telling is the visit.
+    first_led: dict[tuple[Any, ...], DelegationVisit] = {}
+    for visit in led:
+        first_led.setdefault((visit.origin, visit.destination, _name_key(visit.leader)), visit)
     out: list[Event] = []
     for e in events:
         if (
             isinstance(e, DelegationVisit)
             and best[(e.caption, tuple(e.span), e.origin, e.destination, e.leader)] is not e
+        ):
+            continue
+        if (
+            isinstance(e, DelegationVisit)
+            and e.leader
+            and first_led[(e.origin, e.destination, _name_key(e.leader))] is not e
         ):
             continue
         if (

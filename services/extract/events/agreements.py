@@ -133,7 +133,9 @@ def agreements(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fou
     # production of drones").
     priced = (
         {"deal"}
-        if any(t.ent_type_ == "MONEY" for t in clause.subtree) or subtree_words & COMMERCE_WORDS
+        if any(t.ent_type_ == "MONEY" for t in clause.subtree)
+        or subtree_words & COMMERCE_WORDS
+        or _for_goods(view, trig, clause)
         else set()
     )
     for scope in (subtree_words, sent_words, priced, earlier):
@@ -154,6 +156,30 @@ def agreements(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fou
         "status": status,
     }
     return [Found("agreement", fields, sent, trig, 0.65 if len(parties) >= 2 else 0.5)]
+
+
+# Verbs of an agreement's purpose that make it a contract ("an agreement to build a pipeline").
+CONTRACT_VERBS = frozenset(
+    ["build", "construct", "buy", "purchase", "supply", "produce", "manufacture", "sell"]
+)
+
+
+def _for_goods(view: DocView, trig: Token, clause: Token) -> bool:
+    """An agreement for things or for making them: "signed an agreement for 26 jets", "an
+    agreement to build an oil pipeline"."""
+    heads = {trig, clause, *(c for c in trig.children if c.dep_ in ("dobj", "obj"))}
+    if any(
+        c.dep_ in ("acl", "relcl") and c.lower_ in CONTRACT_VERBS
+        for head in heads
+        for c in head.children
+    ):
+        return True
+    return any(
+        t.i in view.item_at
+        for head in heads
+        for _, pobj in prep_objects(head, ("for",))
+        for t in pobj.subtree
+    )
 
 
 def _title_name(trig: Token) -> str | None:
