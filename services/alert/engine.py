@@ -124,19 +124,21 @@ def describe(event: Event) -> str:
     return f"{text} ({event.modality}) — {event.article_id}"
 
 
-def summarize(rule: WatchRule, key: str, events: list[Event]) -> str:
-    """The alert's summary line, by rule kind, around the latest event."""
+def summarize(
+    rule: WatchRule, key: str, events: list[Event], line: Callable[[Event], str] = describe
+) -> str:
+    """The alert's summary line, by rule kind, around the latest event (`line` describes one)."""
     last = events[-1]
     if isinstance(rule, ThresholdRule):
-        return f"{len(events)} events within {format_duration(rule.window)}: {describe(last)}"
+        return f"{len(events)} events within {format_duration(rule.window)}: {line(last)}"
     if isinstance(rule, SequenceRule) and len(events) > 1:
         window = format_duration(rule.window)
-        return f"{describe(events[0])}, then within {window}: {describe(last)}"
+        return f"{line(events[0])}, then within {window}: {line(last)}"
     if isinstance(rule, CorroboratedRule):
-        return f"{describe(last)} [{len(last.sources)} sources]"
+        return f"{line(last)} [{len(last.sources)} sources]"
     if isinstance(rule, FirstSeenRule):
-        return f"first seen {key}: {describe(last)}"
-    return describe(last)
+        return f"first seen {key}: {line(last)}"
+    return line(last)
 
 
 def _unique(items: Iterable[str]) -> list[str]:
@@ -160,8 +162,16 @@ def _construct_alert(**values: Any) -> Alert:
     return alert
 
 
-def make_alert(rule: WatchRule, key: str, fused: str, events: list[Event], now: datetime) -> Alert:
-    """Build the alert for a rule that fired on `fused`, with its events and their evidence."""
+def make_alert(
+    rule: WatchRule,
+    key: str,
+    fused: str,
+    events: list[Event],
+    now: datetime,
+    line: Callable[[Event], str] = describe,
+) -> Alert:
+    """Build the alert for a rule that fired on `fused`, with its events and their evidence
+    (`line` describes an event: several alerts on one event may share its line)."""
     return _construct_alert(
         alert_id=alert_id(rule.name, key, fused),
         rule=rule.name,
@@ -169,14 +179,16 @@ def make_alert(rule: WatchRule, key: str, fused: str, events: list[Event], now: 
         severity=rule.severity,
         labels=dict(rule.labels),
         key=key,
-        summary=summarize(rule, key, events),
+        summary=summarize(rule, key, events, line),
         description=rule.description,
         fused_id=fused,
         events=events,
         article_ids=[events[0].article_id]
         if len(events) == 1
         else _unique(e.article_id for e in events),
-        sources=list(dict.fromkeys(s for e in events for s in e.sources)),
+        sources=list(dict.fromkeys(events[0].sources))
+        if len(events) == 1
+        else list(dict.fromkeys(s for e in events for s in e.sources)),
         fired_at=now,
     )
 
@@ -580,6 +592,14 @@ class RuleEngine:
             return []
         answers = await self.state.run(steps)
         alerts = []
+        lines: dict[int, str] = {}  # by id(event): an event firing several rules is described once
+
+        def line(event: Event) -> str:
+            text = lines.get(id(event))
+            if text is None:
+                text = lines[id(event)] = describe(event)
+            return text
+
         for i, rule, at in pending:
             answer = answers[i]
             if not answer:
@@ -591,7 +611,7 @@ class RuleEngine:
                 behind = answer
             else:  # a sequence: the first step's event, then this one
                 behind = [answer, step.event]
-            alerts.append(make_alert(rule, step.key, step.fused, behind, at))
+            alerts.append(make_alert(rule, step.key, step.fused, behind, at, line))
         return alerts
 
     def _plan(
