@@ -335,3 +335,17 @@ def test_one_leaders_visit_told_twice_is_one_visit(nlp: Language) -> None:
     assert [(e.origin, e.destination, e.occurred_on) for e in visits] == [
         ("GHA", "NGA", "2025-06-09")
     ]
+
+
+def test_two_leaders_discussing_is_a_meeting(nlp: Language) -> None:
+    body = (
+        "French President Emmanuel Macron and German Chancellor Friedrich Merz discussed the "
+        "summit by telephone on Monday, the Elysee said."
+    )
+    meetings = [e for e in events_of(nlp, body) if e.type == "meeting"]
+    assert [(sorted(e.countries), e.format) for e in meetings] == [(["DEU", "FRA"], "phone")]
+
+
+def test_one_leader_discussing_a_topic_is_no_meeting(nlp: Language) -> None:
+    body = "French President Emmanuel Macron discussed the German budget on Monday."
+    assert [e for e in events_of(nlp, body) if e.type == "meeting"] == []

@@ -103,7 +103,7 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
         partners = [
             a for h in holders for _, o in prep_objects(h, ("with",)) for a in np_actors(view, o)
         ]
-        if discuss and not partners:
+        if discuss and not partners and not _two_sides(parts):
             return []  # "X discussed Y" without a counterpart is no meeting
         parts.extend(partners)
         if not is_noun and not discuss:
@@ -173,3 +173,9 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
             if person is not None and person.iso3 and person.iso3 != place_actor.iso3:
                 found += _visit(view, sent, trig, lex, person, trig, None, place_actor, "ongoing")
     return found
+
+
+def _two_sides(parts: list[Actor]) -> bool:
+    """ "Putin and Pezeshkian discussed the visit": officials of two countries as subjects."""
+    people = _dedupe_actors([a for a in parts if a.person])
+    return len(people) >= 2 and len({a.iso3 for a in people if a.iso3}) >= 2
