@@ -349,3 +349,13 @@ def test_two_leaders_discussing_is_a_meeting(nlp: Language) -> None:
 def test_one_leader_discussing_a_topic_is_no_meeting(nlp: Language) -> None:
     body = "French President Emmanuel Macron discussed the German budget on Monday."
     assert [e for e in events_of(nlp, body) if e.type == "meeting"] == []
+
+
+def test_troops_flown_to_a_known_region_go_to_its_country(nlp: Language) -> None:
+    body = (
+        "Australia and Japan are observing the drills.\n\n"
+        "About 1,500 US Marines have been flown to northern Mindanao for the exercise, "
+        "according to a US spokesperson."
+    )
+    moves = [e for e in events_of(nlp, body) if e.type == "troop_deployment"]
+    assert [(e.origin, e.destination, e.troops_min) for e in moves] == [("USA", "PHL", 1500)]

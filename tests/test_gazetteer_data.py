@@ -159,6 +159,12 @@ def test_covers_the_world(rows: list[dict[str, Any]]) -> None:
         ("Zhongnanhai", "CHN"),
         ("Bundestag", "DEU"),
         ("Verkhovna Rada", "UKR"),
+        # Regions whose country is beyond dispute, where troops are sent and drills held.
+        ("Luzon", "PHL"),
+        ("Mindanao", "PHL"),
+        ("Tigray", "ETH"),
+        ("Okinawa", "JPN"),
+        ("DRDO", "IND"),
     ],
 )
 def test_spot_checks(alias_map: dict[str, set[str]], alias: str, iso3: str) -> None:
