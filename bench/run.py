@@ -2,9 +2,9 @@
 
 Figures (see BENCHMARKS.md for what bounds each):
 - the limit: raw `nlp.pipe` words/s of the configured pipeline over the texts the extractor
-  parses (bodies and photo captions), n_process 1 and 2 (n_process 1 again after the extract
-  workers: ratios use the mean of the two, as the machine drifts);
-- extract in-process (extractor over nlp.pipe) and through Redis with 1 and 2 worker processes;
+  parses (bodies and photo captions), n_process 1 and 2;
+- extract in-process (extractor over nlp.pipe); one worker through Redis measured in turns
+  with the limit on the same slices of the corpus (the machine drifts); two workers;
 - ingest parse articles/s in-process; rule evaluation events/s in-process at 10/100/1,000 rules;
 - the alert worker's events/s through Redis next to the broker's bare batch-consume rate;
 - end-to-end latency raw publish -> event and -> alert at half the measured capacity;
@@ -161,25 +161,80 @@ def measure_extract_inprocess(articles: list[Any], model: str) -> float:
     return words / (time.perf_counter() - start)
 
 
-def measure_extract_workers(url: str, articles: list[Any], workers: int) -> dict[str, Any]:
+def _extract_through_redis(
+    client: redis.Redis, articles: list[Any], sampler: RssSampler | None
+) -> float:
+    """Seconds for running extract workers to take `articles` from the stream to events."""
+    pipe = client.pipeline(transaction=False)
+    for a in articles:
+        pipe.xadd(names.ARTICLES_STREAM, {DATA: orjson.dumps(a.model_dump(mode="json"))})
+    start = time.perf_counter()
+    pipe.execute()
+    _wait_done(client, names.ARTICLES_STREAM, names.EXTRACT_GROUP, sampler)
+    return time.perf_counter() - start
+
+
+def measure_extract_paired(
+    url: str, articles: list[Any], model: str, rounds: int = 4
+) -> dict[str, Any]:
+    """One extract worker against the limit, measured in turns on the same texts.
+
+    The corpus is cut into `rounds` slices. For each slice, raw `nlp.pipe` over its texts runs
+    in this process and the worker (idle meanwhile) extracts its articles through Redis, in
+    the order limit-worker, worker-limit, ... so that a machine slowing down or speeding up
+    during the run weighs on both sides alike."""
+    from services.extract.pipeline import load_nlp
+
+    nlp = load_nlp(model)
     client = redis.Redis.from_url(url)
     client.flushall()
-    settings = Settings(redis_url=url)
-    procs = _spawn(["extract"] * workers, settings)
+    procs = _spawn(["extract"], Settings(redis_url=url))
+    sampler = RssSampler(procs)
+    size = -(-len(articles) // rounds)
+    limit_s = worker_s = 0.0
+    per_round = []
     try:
-        pipe = client.pipeline(transaction=False)
-        for a in articles:
-            pipe.xadd(names.ARTICLES_STREAM, {DATA: orjson.dumps(a.model_dump(mode="json"))})
-        sampler = RssSampler(procs)
-        start = time.perf_counter()
-        pipe.execute()
-        _wait_done(client, names.ARTICLES_STREAM, names.EXTRACT_GROUP, sampler)
-        elapsed = time.perf_counter() - start
+        for r in range(rounds):
+            chunk = articles[r * size : (r + 1) * size]
+            texts = parsed_texts(chunk)
+
+            def limit(texts: list[str] = texts) -> float:
+                start = time.perf_counter()
+                for _ in nlp.pipe(texts, batch_size=16):
+                    pass
+                return time.perf_counter() - start
+
+            if r % 2 == 0:
+                lim, work = limit(), _extract_through_redis(client, chunk, sampler)
+            else:
+                work, lim = _extract_through_redis(client, chunk, sampler), limit()
+            limit_s += lim
+            worker_s += work
+            per_round.append(round(lim / work, 3))
     finally:
         stop_workers(procs)
     words = parsed_words(articles)
     return {
-        "words_per_s": words / elapsed,
+        "words_per_s": words / worker_s,
+        "limit_words_per_s": words / limit_s,
+        "ratio": limit_s / worker_s,
+        "ratio_per_round": per_round,
+        "articles_per_s": len(articles) / worker_s,
+        "peak_rss_mb": max(sampler.peak) / 2**20,
+    }
+
+
+def measure_extract_workers(url: str, articles: list[Any], workers: int) -> dict[str, Any]:
+    client = redis.Redis.from_url(url)
+    client.flushall()
+    procs = _spawn(["extract"] * workers, Settings(redis_url=url))
+    sampler = RssSampler(procs)
+    try:
+        elapsed = _extract_through_redis(client, articles, sampler)
+    finally:
+        stop_workers(procs)
+    return {
+        "words_per_s": parsed_words(articles) / elapsed,
         "articles_per_s": len(articles) / elapsed,
         "peak_rss_mb": max(sampler.peak) / 2**20,
     }
@@ -401,14 +456,15 @@ def main() -> None:
     results.update(measure_limit(texts, model))
     results["extract_inprocess_words_per_s"] = measure_extract_inprocess(articles, model)
     with tempfile.TemporaryDirectory() as tmp, EmbeddedRedis(Path(tmp) / "redis") as server:
-        for workers in (1, 2):
-            r = measure_extract_workers(server.url, articles, workers)
-            results[f"extract_workers_{workers}"] = r
-            console.print(f"extract x{workers}: {r['words_per_s']:.0f} words/s")
-        # The limit again, minutes later: on a shared machine it drifts, so the worker is
-        # compared with the mean of the limit measured before and after it.
-        again = measure_limit(texts, model, processes=(1,))["nlp_pipe_words_per_s_n1"]
-        results["nlp_pipe_words_per_s_n1_after_workers"] = again
+        one = measure_extract_paired(server.url, articles, model)
+        results["extract_workers_1"] = one
+        console.print(
+            f"extract x1: {one['words_per_s']:.0f} words/s, limit in turns "
+            f"{one['limit_words_per_s']:.0f}: {one['ratio']:.3f} {one['ratio_per_round']}"
+        )
+        two = measure_extract_workers(server.url, articles, 2)
+        results["extract_workers_2"] = two
+        console.print(f"extract x2: {two['words_per_s']:.0f} words/s")
         mix = corpus_events(redis.Redis.from_url(server.url), 5000)
         results["alert_every_event_fires"] = measure_alert_workers(server.url, _events(5000))
         results["alert_corpus_mix"] = measure_alert_workers(server.url, mix)
@@ -419,13 +475,10 @@ def main() -> None:
         results["latency"] = measure_latency(server.url, lat_docs, rate=capacity_docs / 2)
     results["ingest"] = ingest_measure(500)
     results["rules"] = rules_measure()
-    limit = (
-        results["nlp_pipe_words_per_s_n1"] + results["nlp_pipe_words_per_s_n1_after_workers"]
-    ) / 2
-    results["nlp_pipe_words_per_s_n1_mean"] = limit
+    limit = results["nlp_pipe_words_per_s_n1"]
     results["ratios"] = {
         "extract_inprocess_vs_limit": results["extract_inprocess_words_per_s"] / limit,
-        "extract_1_worker_vs_limit": results["extract_workers_1"]["words_per_s"] / limit,
+        "extract_1_worker_vs_limit_in_turns": results["extract_workers_1"]["ratio"],
         "extract_2_workers_vs_1": results["extract_workers_2"]["words_per_s"]
         / results["extract_workers_1"]["words_per_s"],
         "alert_worker_vs_broker_corpus_mix": results["alert_corpus_mix"]["ratio"],
