@@ -194,7 +194,7 @@ def measure_extract_paired(
     The corpus is cut into `rounds` slices. For each slice, raw `nlp.pipe` over its texts runs
     in this process and the worker (idle meanwhile) extracts its articles through Redis, in
     the order limit-worker, worker-limit, ... so that a machine slowing down or speeding up
-    during the run weighs on both sides alike."""
+    during the run weighs on both sides alike; both run on the same CPU."""
     from services.extract.pipeline import load_nlp
 
     nlp = load_nlp(model)
@@ -202,6 +202,11 @@ def measure_extract_paired(
     client.flushall()
     procs = _spawn(["extract"], Settings(redis_url=url))
     sampler = RssSampler(procs)
+    # Both sides on the same CPU (a VM's CPUs can differ in speed), Redis free to use another.
+    cpu = {min(os.sched_getaffinity(0))}
+    saved = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, cpu)
+    os.sched_setaffinity(procs[0].pid, cpu)
     size = -(-len(articles) // rounds)
     limit_s = worker_s = 0.0
     per_round = []
@@ -224,6 +229,7 @@ def measure_extract_paired(
             worker_s += work
             per_round.append(round(lim / work, 3))
     finally:
+        os.sched_setaffinity(0, saved)
         stop_workers(procs)
     words = parsed_words(articles)
     return {
