@@ -46,20 +46,29 @@ async def test_backlog_published_before_start_is_consumed_and_acked(
 ) -> None:
     for i in range(20):
         await aredis.xadd(STREAM, {"__data__": orjson.dumps({"n": i})})
+    seen = await _consume_numbers(redis_url, STREAM, 20, lambda: _pending_is(aredis, 0))
+    assert sorted(seen) == list(range(20))
+
+
+async def _consume_numbers(
+    redis_url: str, stream: str, n: int, also: Callable[[], Awaitable[bool]] | None = None
+) -> list[int]:
+    """The `n` bodies' numbers a worker reads from `stream` in `GROUP` (and waits for `also`)."""
     seen: list[int] = []
 
     async def handler(entries: list[Entry]) -> None:
         seen.extend(e.body["n"] for e in entries)
 
     rt = WorkerRuntime("test", _settings(redis_url), port=0)
-    rt.consume(STREAM, GROUP, handler, title="test")
+    rt.consume(stream, GROUP, handler, title="test")
     await rt.app.start()
     try:
-        await _wait_for(lambda: _async(len(seen) == 20))
-        await _wait_for(lambda: _pending_is(aredis, 0))
+        await _wait_for(lambda: _async(len(seen) == n))
+        if also is not None:
+            await _wait_for(also)
     finally:
         await rt.app.stop()
-    assert sorted(seen) == list(range(20))
+    return seen
 
 
 async def test_poison_message_is_dead_lettered_after_max_deliveries_while_others_flow(
@@ -168,17 +177,6 @@ async def test_fan_out_writes_faststream_entries_and_publishes_each_on_its_chann
     assert headers["correlation_id"] == "id-299"
     assert headers["content-type"] == "application/json"
     # ...which a FastStream subscriber reads back as the bodies that were sent.
-    seen: list[int] = []
-
-    async def handler(batch: list[Entry]) -> None:
-        seen.extend(e.body["n"] for e in batch)
-
-    reader = WorkerRuntime("test", _settings(redis_url), port=0)
-    reader.consume(out, GROUP, handler, title="test")
-    await reader.app.start()
-    try:
-        await _wait_for(lambda: _async(len(seen) == len(entries)))
-    finally:
-        await reader.app.stop()
-        await sender.redis.aclose()
+    await sender.redis.aclose()
+    seen = await _consume_numbers(redis_url, out, len(entries))
     assert seen == list(range(300 - len(entries), 300))
