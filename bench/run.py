@@ -135,13 +135,15 @@ def measure_limit(
 
     nlp = load_nlp(model)
     words = sum(len(t.split()) for t in texts)
-    out = {}
-    for n_process in processes:
-        start = time.perf_counter()
-        for _ in nlp.pipe(texts, batch_size=16, n_process=n_process):
-            pass
-        out[f"nlp_pipe_words_per_s_n{n_process}"] = words / (time.perf_counter() - start)
-    return out
+    return {f"nlp_pipe_words_per_s_n{n}": words / _pipe_seconds(nlp, texts, n) for n in processes}
+
+
+def _pipe_seconds(nlp: Any, texts: list[str], n_process: int = 1) -> float:
+    """Seconds for raw `nlp.pipe` over `texts` (batches of 16, as the extractor parses)."""
+    start = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=16, n_process=n_process):
+        pass
+    return time.perf_counter() - start
 
 
 def parsed_texts(articles: list[Any]) -> list[str]:
@@ -214,17 +216,12 @@ def measure_extract_paired(
         for r in range(rounds):
             chunk = articles[r * size : (r + 1) * size]
             texts = parsed_texts(chunk)
-
-            def limit(texts: list[str] = texts) -> float:
-                start = time.perf_counter()
-                for _ in nlp.pipe(texts, batch_size=16):
-                    pass
-                return time.perf_counter() - start
-
             if r % 2 == 0:
-                lim, work = limit(), _extract_through_redis(client, chunk, sampler)
+                lim = _pipe_seconds(nlp, texts)
+                work = _extract_through_redis(client, chunk, sampler)
             else:
-                work, lim = _extract_through_redis(client, chunk, sampler), limit()
+                work = _extract_through_redis(client, chunk, sampler)
+                lim = _pipe_seconds(nlp, texts)
             limit_s += lim
             worker_s += work
             per_round.append(round(lim / work, 3))

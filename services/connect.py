@@ -17,6 +17,8 @@ where it matters:
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import redis
@@ -68,3 +70,22 @@ def broker(url: str, *, cluster: bool = False, **options: Any) -> RedisBroker:
     if cluster:
         return RedisClusterBroker(url, **options)
     return RedisBroker(url, **options)
+
+
+async def per_slot_group(
+    groups: Sequence[str], run: Callable[[list[int]], Awaitable[list[Any]]]
+) -> list[Any]:
+    """Answers for items 0..n-1 whose keys must stay on one slot: the items of each group
+    (e.g. a hash tag) go to `run` together, in order, and the groups run concurrently; what
+    a script does on a cluster, where one call may only touch one slot."""
+    answers: list[Any] = [None] * len(groups)
+    by_group: dict[str, list[int]] = {}
+    for i, group in enumerate(groups):
+        by_group.setdefault(group, []).append(i)
+
+    async def one(indices: list[int]) -> None:
+        for i, answer in zip(indices, await run(indices), strict=True):
+            answers[i] = answer
+
+    await asyncio.gather(*(one(indices) for indices in by_group.values()))
+    return answers

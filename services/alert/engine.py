@@ -11,7 +11,6 @@ before an alert is made, so replaying events, or several workers racing, gives n
 
 from __future__ import annotations
 
-import asyncio
 import bisect
 import hashlib
 import itertools
@@ -35,7 +34,7 @@ from schemas.alerts import (
 )
 from schemas.events import EVENT_ADAPTER, Event
 from services.alert.rules import Entry, RuleIndex
-from services.connect import AsyncRedis
+from services.connect import AsyncRedis, per_slot_group
 from services.names import rule_state_key
 
 log = logging.getLogger(__name__)
@@ -453,18 +452,11 @@ class RedisRuleState:
         if not steps:
             return []
         if self.cluster:
-            raw: list[Any] = [None] * len(steps)
-            by_rule: dict[str, list[int]] = {}
-            for i, step in enumerate(steps):
-                by_rule.setdefault(step.rule, []).append(i)
 
-            async def decide(indices: list[int]) -> None:
-                for i, answer in zip(
-                    indices, await self._call([steps[i] for i in indices]), strict=True
-                ):
-                    raw[i] = answer
+            async def decide(indices: list[int]) -> list[Any]:
+                return await self._call([steps[i] for i in indices])
 
-            await asyncio.gather(*(decide(indices) for indices in by_rule.values()))
+            raw = await per_slot_group([step.rule for step in steps], decide)
         else:
             raw = await self._call(steps)
         return [_ANSWERS[step.op](r) for step, r in zip(steps, raw, strict=True)]

@@ -13,7 +13,6 @@ touches them runs on a Redis Cluster; a fused id only ever belongs to the digest
 
 from __future__ import annotations
 
-import asyncio
 import calendar
 import hashlib
 import logging
@@ -24,7 +23,7 @@ import redis.asyncio as aioredis
 
 from schemas.documents import Article
 from schemas.events import Event
-from services.connect import AsyncRedis
+from services.connect import AsyncRedis, per_slot_group
 from services.names import fusion_candidates_key, fusion_sources_key
 
 log = logging.getLogger(__name__)
@@ -158,17 +157,12 @@ class FusionIndex:
         if self._script is None:
             self._script = self.redis.register_script(FUSE_SCRIPT)
         if isinstance(self.redis, aioredis.RedisCluster):
-            replies: list[Any] = [None] * len(calls)
-            by_key: dict[str, list[int]] = {}
-            for n, (_, _, (keys, _)) in enumerate(calls):
-                by_key.setdefault(keys[0], []).append(n)
 
-            async def run(indices: list[int]) -> None:
-                for n in indices:
-                    keys, args = calls[n][2]
-                    replies[n] = await self._script(keys=keys, args=args)
+            async def run(indices: list[int]) -> list[Any]:
+                return [await self._script(keys=calls[n][2][0], args=calls[n][2][1])
+                        for n in indices]  # fmt: skip
 
-            await asyncio.gather(*(run(indices) for indices in by_key.values()))
+            replies = await per_slot_group([keys[0] for _, _, (keys, _) in calls], run)
         else:
             async with self.redis.pipeline(transaction=False) as pipe:
                 for _, _, (keys, args) in calls:
