@@ -38,7 +38,7 @@ from rich.table import Table
 from bench.bench_ingest import measure as ingest_measure
 from bench.bench_rules import measure as rules_measure
 from bench.corpus import generate
-from services import names
+from services import names, wire
 from services.cli import STAGES, drained, stop_workers, wait_ready
 from services.embedded import EmbeddedRedis, free_port
 from services.settings import Settings
@@ -281,11 +281,8 @@ def _events(n: int) -> list[dict[str, Any]]:
 def corpus_events(client: redis.Redis, n: int) -> list[dict[str, Any]]:
     """The events the extract workers just wrote, repeated under new ids up to `n`: the mix a
     live feed gives (most events match no rule, some fire several)."""
-    from faststream.redis.parser import BinaryMessageFormatV1
-
     found = [
-        orjson.loads(BinaryMessageFormatV1.parse(fields[DATA])[0])
-        for _, fields in client.xrange(names.EVENTS_STREAM)
+        orjson.loads(wire.payload(fields[DATA])) for _, fields in client.xrange(names.EVENTS_STREAM)
     ]
     return [
         {**e, "event_id": f"{e['event_id']}-{i}", "fused_id": f"{e.get('fused_id')}-{i}"}
@@ -301,7 +298,8 @@ def measure_alert_workers(url: str, bodies: list[dict[str, Any]]) -> dict[str, f
     from faststream.redis import RedisBroker, StreamSub
 
     client = redis.Redis.from_url(url)
-    events = [orjson.dumps(e) for e in bodies]
+    # in FastStream's wire format, as the extract workers publish them
+    events = [wire.encode_json(orjson.dumps(e), e["event_id"]) for e in bodies]
     n = len(events)
 
     def publish() -> float:
@@ -395,7 +393,7 @@ def measure_latency(url: str, docs: list[tuple[str, str]], rate: float) -> dict[
         event_lat = []
         seen: set[str] = set()
         for entry_id, fields in client.xrange(names.EVENTS_STREAM):
-            body = orjson.loads(_payload(fields[DATA]))
+            body = orjson.loads(wire.payload(fields[DATA]))
             if body["article_id"] in sent and body["article_id"] not in seen:
                 seen.add(body["article_id"])
                 event_lat.append(
@@ -409,12 +407,6 @@ def measure_latency(url: str, docs: list[tuple[str, str]], rate: float) -> dict[
         "raw_to_alert_s": _pcts(alert_lat),
         "peak_rss_mb": {s: p / 2**20 for s, p in zip(STAGES, sampler.peak, strict=True)},
     }
-
-
-def _payload(data: bytes) -> bytes:
-    from faststream.redis.parser import BinaryMessageFormatV1
-
-    return BinaryMessageFormatV1.parse(data)[0]
 
 
 def _record(msg: Any, sent: dict[str, float], out: list[float]) -> None:

@@ -34,14 +34,13 @@ import redis.asyncio as aioredis
 from faststream import FastStream
 from faststream.redis import StreamSub
 from faststream.redis.annotations import RedisBatchStreamMessage, RedisStreamMessage
-from faststream.redis.parser import BinaryMessageFormatV1
 from faststream.redis.prometheus import RedisPrometheusMiddleware
 from faststream.specification import AsyncAPI
 from prometheus_client import CollectorRegistry
 from pydantic import ValidationError
 from redis.exceptions import AuthenticationError, ResponseError
 
-from services import connect, names
+from services import connect, names, wire
 from services.metrics import Metrics, MetricsServer, package_version
 from services.settings import Settings
 
@@ -90,7 +89,6 @@ end
 return n
 """
 FAN_OUT_CHUNK = 256  # items per script call: Redis runs a call without interleaving others
-_JSON_HEADERS = {"content-type": "application/json"}
 
 
 def _json_header(body: dict[str, Any] | bytes) -> dict[str, str] | None:
@@ -155,12 +153,29 @@ class WorkerRuntime:
     # -- wiring -------------------------------------------------------------------------
 
     def consume(
-        self, stream: str, group: str, handler: Handler, *, title: str, batch_size: int = 0
+        self,
+        stream: str,
+        group: str,
+        handler: Handler,
+        *,
+        title: str,
+        batch_size: int = 0,
+        raw: bool = False,
     ) -> None:
         """Read `stream` in `group` in batches (of `batch_size`, else the `batch_size`
-        setting), plus a reclaiming reader for stuck entries."""
+        setting), plus a reclaiming reader for stuck entries.
+
+        Entries reach `handler` with their bodies decoded from JSON, or with `raw` as the JSON
+        bytes their publisher sent (for a handler that validates them straight from JSON:
+        FastStream's batch parser would decode every body, encode the read as one JSON
+        document and decode that again)."""
         self.groups.append((stream, group))
         settings = self.settings
+        parsing: dict[str, Any] = (
+            {"parser": _raw_batch_parser, "decoder": _raw_batch_decoder}
+            if raw
+            else {"parser": tolerant_parser}
+        )
 
         reader = self.broker.subscriber(
             stream=StreamSub(
@@ -172,7 +187,7 @@ class WorkerRuntime:
                 polling_interval=200,
             ),
             title=title,
-            parser=tolerant_parser,
+            **parsing,
         )
 
         @reader
@@ -198,6 +213,8 @@ class WorkerRuntime:
         @reclaimer
         async def on_reclaimed(body: Any, msg: RedisStreamMessage) -> None:
             message_id = _text(msg.raw_message["message_ids"][0])
+            if raw:
+                body = raw_body(msg.raw_message["data"])
             delivered = await self._times_delivered(stream, group, message_id)
             if delivered > settings.max_deliveries:
                 await self.dead_letter(
@@ -266,8 +283,8 @@ class WorkerRuntime:
 
         For outputs that fan out many messages per input (alerts): FastStream's publisher costs
         tens of microseconds a message and takes no batch, so the stream entries are encoded
-        here in FastStream's own wire format (`BinaryMessageFormatV1`, JSON content type, the
-        item's id as correlation id) and read back by any FastStream subscriber as if it had
+        here in FastStream's own wire format (`services.wire`: JSON content type, the item's
+        id as correlation id) and read back by any FastStream subscriber as if it had
         published them. Channels carry the plain JSON, for `redis-cli PSUBSCRIBE`."""
         if not items:
             return
@@ -276,16 +293,9 @@ class WorkerRuntime:
         for start in range(0, len(items), FAN_OUT_CHUNK):
             args: list[Any] = [self.settings.stream_maxlen]
             for item in items[start : start + FAN_OUT_CHUNK]:
-                wire = await BinaryMessageFormatV1.encode(
-                    message=item.data,
-                    reply_to=None,
-                    headers=_JSON_HEADERS,
-                    correlation_id=item.message_id,
-                )
-                start_of_data = len(wire) - len(item.data)
-                if wire[start_of_data:] != item.data:  # FastStream changed its format?
-                    raise ValueError("FastStream's wire format does not end with the body")
-                args += [wire, start_of_data, len(item.channels), *item.channels]
+                entry = wire.encode_json(item.data, item.message_id)
+                start_of_data = len(entry) - len(item.data)
+                args += [entry, start_of_data, len(item.channels), *item.channels]
             await self._fan_out(keys=[stream], args=args)
 
     async def refuse(self, stream: str, entry: Entry, reason: str, error: str = "") -> None:
@@ -444,16 +454,52 @@ async def tolerant_parser(message: Any, original: Callable[[Any], Awaitable[Any]
         return await original({**message, "data": safe if isinstance(data, list) else safe[0]})
 
 
+async def _raw_batch_parser(message: Any, original: Callable[[Any], Awaitable[Any]]) -> Any:
+    """A batch as FastStream's message (ids, ack, metrics) without its body parsing: each
+    entry's JSON bytes are read off the wire format (`services.wire`) and kept for
+    `_raw_batch_decoder`."""
+    bodies = [raw_body(fields) for fields in message["data"]]
+    msg = await original({**message, "data": []})
+    msg.raw_message = {**message, "bodies": bodies}
+    msg.body = b"".join(b for b in bodies if isinstance(b, bytes))  # its size for the metrics
+    return msg
+
+
+async def _raw_batch_decoder(msg: Any) -> list[Any]:
+    return list(msg.raw_message["bodies"])
+
+
+def raw_body(fields: dict[bytes, bytes]) -> bytes | dict[str, Any]:
+    """One entry's body as the JSON bytes its publisher sent: FastStream's message body, or an
+    entry of plain fields as a JSON object (as FastStream decodes it); an `UNDECODABLE` marker
+    when it is not UTF-8."""
+    data = fields.get(wire.DATA_FIELD)
+    try:
+        if data is None:
+            return orjson.dumps({_text(k): _text(v) for k, v in fields.items()})
+        body = wire.payload(data)
+        if not body.isascii():
+            body.decode()
+        return body
+    except UnicodeDecodeError:
+        return _undecodable(fields)
+
+
 def _decodable(entry: dict[bytes, bytes]) -> dict[bytes, bytes]:
     try:
         orjson.dumps({_text(k): _text(v) for k, v in entry.items()})
-        if b"__data__" in entry:
-            _text(entry[b"__data__"])
+        if wire.DATA_FIELD in entry:
+            _text(entry[wire.DATA_FIELD])
         return entry
     except (UnicodeDecodeError, TypeError, orjson.JSONEncodeError):
-        raw = {k.decode("utf-8", "backslashreplace"): v.decode("utf-8", "backslashreplace")
-               for k, v in entry.items()}  # fmt: skip
-        return {b"__data__": orjson.dumps({UNDECODABLE: raw})}
+        return {wire.DATA_FIELD: orjson.dumps(_undecodable(entry))}
+
+
+def _undecodable(entry: dict[bytes, bytes]) -> dict[str, Any]:
+    """The marker body of an entry that is not UTF-8, its fields shown with escapes."""
+    raw = {k.decode("utf-8", "backslashreplace"): v.decode("utf-8", "backslashreplace")
+           for k, v in entry.items()}  # fmt: skip
+    return {UNDECODABLE: raw}
 
 
 def validation_reason(exc: ValidationError) -> str:

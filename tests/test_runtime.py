@@ -11,7 +11,7 @@ import pytest
 import redis.asyncio as aioredis
 from faststream.redis.parser import BinaryMessageFormatV1
 
-from services import names
+from services import names, wire
 from services.runtime import Entry, Fanned, WorkerRuntime, ensure_group, group_backlog
 from services.settings import Settings
 
@@ -141,6 +141,33 @@ async def test_undecodable_entries_are_dead_lettered_and_the_batch_goes_on(
     finally:
         await rt.app.stop()
     assert {"n": 1} in seen
+    reasons = {f[b"reason"] for _, f in await aredis.xrange(names.DEAD_LETTER_STREAM)}
+    assert reasons == {b"undecodable"}
+
+
+async def test_raw_reader_hands_over_each_entry_as_its_json_bytes(
+    redis_url: str, aredis: aioredis.Redis
+) -> None:
+    seen: list[Any] = []
+
+    async def handler(entries: list[Entry]) -> None:
+        seen.extend(e.body for e in entries)
+
+    rt = WorkerRuntime("test", _settings(redis_url), port=0)
+    rt.consume(STREAM, GROUP, handler, title="test", raw=True)
+    await rt.app.start()
+    try:
+        await aredis.xadd(STREAM, {"__data__": wire.encode_json(b'{"n": 1}', "id-1")})
+        await aredis.xadd(STREAM, {"__data__": b'{"n": 2}'})  # plain JSON, as redis-cli sends
+        await aredis.xadd(STREAM, {"n": "3"})  # plain fields: one JSON object of them
+        await aredis.xadd(STREAM, {"__data__": wire.encode_json(b'{"n": "\xff"}', "id-4")})
+        await aredis.xadd(STREAM, {"__data__": b"\xff\xfe not utf-8"})
+        await _wait_for(lambda: _xlen_is(aredis, names.DEAD_LETTER_STREAM, 2))
+        await _wait_for(lambda: _pending_is(aredis, 0))
+    finally:
+        await rt.app.stop()
+    assert [orjson.loads(body) for body in seen] == [{"n": 1}, {"n": 2}, {"n": "3"}]
+    assert all(isinstance(body, bytes) for body in seen)
     reasons = {f[b"reason"] for _, f in await aredis.xrange(names.DEAD_LETTER_STREAM)}
     assert reasons == {b"undecodable"}
 

@@ -18,6 +18,7 @@ from schemas.alerts import Alert
 from schemas.events import EVENT_ADAPTER, Event
 from services import names
 from services.alert.alertmanager import AlertmanagerForwarder
+from services.alert.encode import EventJson, alert_json
 from services.alert.engine import RedisRuleState, RuleEngine
 from services.alert.watch import RulesReloader
 from services.runtime import Entry, Fanned, WorkerRuntime, validation_reason
@@ -83,14 +84,15 @@ def create_app(settings: Settings | None = None) -> FastStream:
                 rt.metrics.rules_reload_failures.inc(reloader.failures - failures)
                 failures = reloader.failures
 
-    async def deliver(alerts: list[Alert]) -> None:
-        # Each alert is encoded once, for its stream entry and both its channels, and a read's
-        # alerts go out in one script call (see WorkerRuntime.fan_out).
+    async def deliver(alerts: list[Alert], event_json: EventJson) -> None:
+        # Each alert is encoded once, for its stream entry and both its channels, each event
+        # once for all its alerts, and a read's alerts go out in one script call (see
+        # WorkerRuntime.fan_out).
         await rt.fan_out(
             names.ALERTS_STREAM,
             [
                 Fanned(
-                    alert.model_dump_json().encode(),
+                    alert_json(alert, event_json),
                     alert.alert_id,
                     (names.severity_channel(alert.severity), names.rule_channel(alert.rule)),
                 )
@@ -109,15 +111,16 @@ def create_app(settings: Settings | None = None) -> FastStream:
 
     async def on_events(entries: list[Entry]) -> None:
         events: list[Event] = []
-        for entry in entries:
+        for entry in entries:  # raw JSON bytes: validated straight from JSON
             try:
-                events.append(EVENT_ADAPTER.validate_python(entry.body))
+                events.append(EVENT_ADAPTER.validate_json(entry.body))
             except ValidationError as exc:
                 await rt.refuse(names.EVENTS_STREAM, entry, "bad_event", validation_reason(exc))
+        event_json = EventJson()
         with rt.metrics.rule_seconds.time():  # the batch's rule state in one round trip
-            alerts = await holder["engine"].evaluate_many(events)
+            alerts = await holder["engine"].evaluate_many(events, event_json=event_json)
         if alerts:
-            await deliver(alerts)
+            await deliver(alerts, event_json)
 
     rt.consume(
         names.EVENTS_STREAM,
@@ -125,6 +128,7 @@ def create_app(settings: Settings | None = None) -> FastStream:
         on_events,
         title="events",
         batch_size=settings.event_batch_size,
+        raw=True,
     )
     return rt.app
 

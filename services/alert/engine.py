@@ -33,6 +33,7 @@ from schemas.alerts import (
     WatchRule,
 )
 from schemas.events import EVENT_ADAPTER, Event
+from services.alert.encode import EventJson
 from services.alert.rules import Entry, RuleIndex
 from services.connect import AsyncRedis, per_slot_group
 from services.names import rule_state_key
@@ -225,8 +226,9 @@ class Step(NamedTuple):
 class RuleState(Protocol):
     """What the rule kinds remember between events."""
 
-    async def run(self, steps: Sequence[Step]) -> list[Any]:
-        """Each step's answer, the steps taken in order (see `Step`)."""
+    async def run(self, steps: Sequence[Step], event_json: EventJson) -> list[Any]:
+        """Each step's answer, the steps taken in order (see `Step`); an event kept in the
+        state is kept as its `event_json`."""
         ...
 
 
@@ -274,7 +276,7 @@ class MemoryRuleState:
             "recall_claim": self._recall_claim,
         }
 
-    async def run(self, steps: Sequence[Step]) -> list[Any]:
+    async def run(self, steps: Sequence[Step], event_json: EventJson) -> list[Any]:
         ops = self._ops
         return [ops[step.op](step) for step in steps]
 
@@ -335,9 +337,11 @@ class MemoryRuleState:
 
 # One script decides a whole batch of steps, in order. KEYS: every step's keys, one step after
 # the other (claim 2, first_seen 1, threshold 4, remember 2, recall_claim 4); ARGV[1]: a JSON
-# array with one [op, args...] per step, every arg a string. The answer: one value per step,
-# 0 for "no". Realert keys hold the end of their window in `now` milliseconds, so tests and
-# backtests with explicit times behave as live; their TTL only collects garbage.
+# array with one [op, args...] per step, every arg a string but an event's, which is the
+# number of the ARGV holding its JSON (each event of the batch is sent once, and not escaped
+# inside ARGV[1]). The answer: one value per step, 0 for "no". Realert keys hold the end of
+# their window in `now` milliseconds, so tests and backtests with explicit times behave as
+# live; their TTL only collects garbage.
 _RUN_STEPS = """
 local function claim(fired, realert_key, now, realert, ttl)
   if not redis.call('SET', fired, '1', 'NX', 'PX', ttl) then return false end
@@ -374,7 +378,7 @@ ops.threshold = {4, function(K, A)
   local now = tonumber(A[1])
   trim(K[2], K[3], string.format('%.0f', now - tonumber(A[2])))
   redis.call('ZADD', K[2], A[1], A[6])
-  redis.call('HSET', K[3], A[6], A[7])
+  redis.call('HSET', K[3], A[6], ARGV[A[7]])
   redis.call('PEXPIRE', K[2], A[2])
   redis.call('PEXPIRE', K[3], A[2])
   if redis.call('ZCARD', K[2]) < tonumber(A[3]) then return 0 end
@@ -393,7 +397,7 @@ end}
 ops.remember = {2, function(K, A)
   trim(K[1], K[2], string.format('%.0f', tonumber(A[1]) - tonumber(A[2])))
   redis.call('ZADD', K[1], A[1], A[3])
-  redis.call('HSET', K[2], A[3], A[4])
+  redis.call('HSET', K[2], A[3], ARGV[A[4]])
   redis.call('PEXPIRE', K[1], A[2])
   redis.call('PEXPIRE', K[2], A[2])
   return 0
@@ -448,30 +452,41 @@ class RedisRuleState:
         self.cluster = isinstance(redis, aioredis.RedisCluster)
         self._script = redis.register_script(_RUN_STEPS)
 
-    async def run(self, steps: Sequence[Step]) -> list[Any]:
+    async def run(self, steps: Sequence[Step], event_json: EventJson) -> list[Any]:
         if not steps:
             return []
         if self.cluster:
 
             async def decide(indices: list[int]) -> list[Any]:
-                return await self._call([steps[i] for i in indices])
+                return await self._call([steps[i] for i in indices], event_json)
 
             raw = await per_slot_group([step.rule for step in steps], decide)
         else:
-            raw = await self._call(steps)
+            raw = await self._call(steps, event_json)
         return [_ANSWERS[step.op](r) for step, r in zip(steps, raw, strict=True)]
 
-    async def _call(self, steps: Sequence[Step]) -> list[Any]:
+    async def _call(self, steps: Sequence[Step], event_json: EventJson) -> list[Any]:
         keys: list[str] = []
-        encoded: list[list[str]] = []
+        encoded: list[list[Any]] = []
+        kept: dict[int, int] = {}  # id(event) -> its ARGV number
+        args: list[bytes] = [b""]  # ARGV[1], the steps, set below
         for step in steps:
-            step_keys, args = self._encode(step)
+            step_keys, step_args = self._encode(step)
             keys += step_keys
-            encoded.append([step.op, *args])
-        return list(await self._script(keys=keys, args=[orjson.dumps(encoded)]))
+            if step.op in ("threshold", "remember"):
+                number = kept.get(id(step.event))
+                if number is None:
+                    args.append(event_json(step.event))
+                    number = kept[id(step.event)] = len(args)
+                step_args.append(number)
+                step_args += _AFTER_EVENT[step.op]
+            encoded.append([step.op, *step_args])
+        args[0] = orjson.dumps(encoded)
+        return list(await self._script(keys=keys, args=args))
 
-    def _encode(self, s: Step) -> tuple[list[str], list[str]]:
-        """One step's keys and arguments (as `_RUN_STEPS` reads them)."""
+    def _encode(self, s: Step) -> tuple[list[str], list[Any]]:
+        """One step's keys and arguments (as `_RUN_STEPS` reads them) up to its event, which
+        `_call` adds."""
         key = rule_state_key
         ttl = self.ttl_ms
         now = str(s.now_ms)
@@ -488,15 +503,15 @@ class RedisRuleState:
                 key(s.rule, "windowev", s.key),
                 key(s.rule, "realert", s.key),
             ]
-            args = [now, window, str(s.needed), str(s.realert_ms), ttl, s.fused]
-            return keys, [*args, s.event.model_dump_json(), str(MAX_ALERT_EVENTS)]
+            return keys, [now, window, str(s.needed), str(s.realert_ms), ttl, s.fused]
         seq = [key(s.rule, "seq", s.key), key(s.rule, "seqev", s.key)]
         if s.op == "remember":
-            return seq, [now, window, s.fused, s.event.model_dump_json()]
+            return seq, [now, window, s.fused]
         keys = [*seq, key(s.rule, "fired", s.fused), key(s.rule, "realert", s.key)]
         return keys, [now, window, s.fused, str(s.realert_ms), ttl]
 
 
+_AFTER_EVENT = {"threshold": [str(MAX_ALERT_EVENTS)], "remember": []}
 _ANSWERS: dict[str, Callable[[Any], Any]] = {
     "claim": bool,
     "first_seen": bool,
@@ -564,11 +579,15 @@ class RuleEngine:
         return await self.evaluate_many([event], now)
 
     async def evaluate_many(
-        self, events: Sequence[Event], now: datetime | Sequence[datetime] | None = None
+        self,
+        events: Sequence[Event],
+        now: datetime | Sequence[datetime] | None = None,
+        event_json: EventJson | None = None,
     ) -> list[Alert]:
         """The alerts these events fire, in order, as if evaluated one after the other: every
         rule step of the batch is decided in one call to the state (one round trip to Redis).
-        `now` is one processing time for all, or one per event."""
+        `now` is one processing time for all, or one per event; `event_json` serialises the
+        events the state keeps (pass the one that will encode the alerts, to share it)."""
         steps: list[Step] = []
         pending: list[_Pending] = []
         if now is None or isinstance(now, datetime):
@@ -582,7 +601,7 @@ class RuleEngine:
                 self._plan(event, at, entries, steps, pending)
         if not steps:
             return []
-        answers = await self.state.run(steps)
+        answers = await self.state.run(steps, event_json or EventJson())
         alerts = []
         lines: dict[int, str] = {}  # by id(event): an event firing several rules is described once
 
