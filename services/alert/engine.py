@@ -129,6 +129,8 @@ def summarize(
 ) -> str:
     """The alert's summary line, by rule kind, around the latest event (`line` describes one)."""
     last = events[-1]
+    if rule.kind == "match":  # the most common, and isinstance on a pydantic model is slow
+        return line(last)
     if isinstance(rule, ThresholdRule):
         return f"{len(events)} events within {format_duration(rule.window)}: {line(last)}"
     if isinstance(rule, SequenceRule) and len(events) > 1:
@@ -145,7 +147,7 @@ def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(i for i in items if i))
 
 
-_ALERT_FIELDS = frozenset(Alert.model_fields)
+_ALERT_FIELDS_SET = set(Alert.model_fields)
 
 
 def _construct_alert(**values: Any) -> Alert:
@@ -156,7 +158,8 @@ def _construct_alert(**values: Any) -> Alert:
     """
     alert = Alert.__new__(Alert)
     object.__setattr__(alert, "__dict__", values)
-    object.__setattr__(alert, "__pydantic_fields_set__", set(_ALERT_FIELDS))
+    # one set for all: it holds every field, so pydantic's additions to it change nothing
+    object.__setattr__(alert, "__pydantic_fields_set__", _ALERT_FIELDS_SET)
     object.__setattr__(alert, "__pydantic_extra__", None)
     object.__setattr__(alert, "__pydantic_private__", None)
     return alert
@@ -528,6 +531,8 @@ def _ms(delta: timedelta) -> int:
     return int(delta.total_seconds() * 1000)
 
 
+_new_step = tuple.__new__
+
 # A rule that may fire on an event: (index of its step in the batch, the rule, processing time)
 _Pending = tuple[int, WatchRule, datetime]
 
@@ -542,22 +547,24 @@ class _How(NamedTuple):
     needed: int  # threshold: events in the window to fire
     min_sources: int  # corroborated: distinct sources needed; else 0
     fires: bool  # False for a sequence's first step, which only remembers
+    grouping: tuple[tuple[str, ...], bool]  # what `rule_key` reads: rules sharing it share keys
 
 
 def _how(entry: Entry) -> _How:
     rule = entry.rule
     realert, window = _ms(rule.realert), _ms(getattr(rule, "window", timedelta(0)))
+    grouping = (tuple(rule.group_by), rule.key_unordered)
     if isinstance(rule, CorroboratedRule):
-        return _How("claim", rule, realert, 0, 0, rule.min_sources, True)
+        return _How("claim", rule, realert, 0, 0, rule.min_sources, True, grouping)
     if isinstance(rule, MatchRule):
-        return _How("claim", rule, realert, 0, 0, 0, True)
+        return _How("claim", rule, realert, 0, 0, 0, True, grouping)
     if isinstance(rule, FirstSeenRule):
-        return _How("first_seen", rule, 0, 0, 0, 0, True)
+        return _How("first_seen", rule, 0, 0, 0, 0, True, grouping)
     if isinstance(rule, ThresholdRule):
-        return _How("threshold", rule, realert, window, rule.count, 0, True)
+        return _How("threshold", rule, realert, window, rule.count, 0, True, grouping)
     if entry.role == "first":
-        return _How("remember", rule, 0, window, 0, 0, False)
-    return _How("recall_claim", rule, realert, window, 0, 0, True)
+        return _How("remember", rule, 0, window, 0, 0, False, grouping)
+    return _How("recall_claim", rule, realert, window, 0, 0, True, grouping)
 
 
 class RuleEngine:
@@ -639,17 +646,21 @@ class RuleEngine:
         now_ms = int(now.timestamp() * 1000)
         fused = fused_of(event)
         hows = self._hows
+        keys: dict[tuple[tuple[str, ...], bool], str] = {}  # by grouping: many rules share one
         for entry in entries:
             how = hows[id(entry)]
             if how.min_sources and len(set(event.sources)) < how.min_sources:
                 continue
             rule = how.rule
-            key = rule_key(rule, event)
+            key = keys.get(how.grouping)
+            if key is None:
+                key = keys[how.grouping] = rule_key(rule, event)
             if how.fires:
                 pending.append((len(steps), rule, now))
+            # tuple.__new__: Step(...) would add a Python call per step on the hottest path
             steps.append(
-                Step(how.op, rule.name, key, fused, event, now_ms,
-                     how.realert_ms, how.window_ms, how.needed)
+                _new_step(Step, (how.op, rule.name, key, fused, event, now_ms,
+                                 how.realert_ms, how.window_ms, how.needed))
             )  # fmt: skip
 
 

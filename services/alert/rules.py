@@ -198,14 +198,32 @@ def compile_filter(flt: EventFilter) -> Matcher:
     captions = flt.captions
     fields = [(name, compile_condition(cond)) for name, cond in flt.where.items()]
 
+    fields_hold = _fields_test(fields)
+
     def matcher(event: Any) -> bool:
         if event.type not in types or event.modality not in modalities:
             return False
         if event.confidence < min_conf or (event.caption and not captions):
             return False
-        return all(test(getattr(event, name, None)) for name, test in fields)
+        return fields_hold(event)
 
     return matcher
+
+
+def _fields_test(fields: list[tuple[str, Matcher]]) -> Matcher:
+    """Whether every field passes its test; filters of up to two fields (most of them) are
+    tested without a generator per event."""
+    if not fields:
+        return lambda event: True
+    if len(fields) == 1:
+        [(name, test)] = fields
+        return lambda event: test(getattr(event, name, None))
+    if len(fields) == 2:
+        [(name1, test1), (name2, test2)] = fields
+        return lambda event: (
+            test1(getattr(event, name1, None)) and test2(getattr(event, name2, None))
+        )
+    return lambda event: all(test(getattr(event, name, None)) for name, test in fields)
 
 
 def matches(flt: EventFilter, event: Event) -> bool:
