@@ -71,19 +71,21 @@ async def _consume_numbers(
     return seen
 
 
+@pytest.mark.parametrize("raw", [False, True])
 async def test_poison_message_is_dead_lettered_after_max_deliveries_while_others_flow(
-    redis_url: str, aredis: aioredis.Redis
+    redis_url: str, aredis: aioredis.Redis, raw: bool
 ) -> None:
     good: list[int] = []
 
     async def handler(entries: list[Entry]) -> None:
-        for entry in entries:
-            if entry.body.get("poison"):
+        bodies = [orjson.loads(e.body) if raw else e.body for e in entries]
+        for body in bodies:
+            if body.get("poison"):
                 raise RuntimeError("handler fails on this message every time")
-        good.extend(e.body["n"] for e in entries)
+        good.extend(body["n"] for body in bodies)
 
     rt = WorkerRuntime("test", _settings(redis_url, batch_size=1), port=0)
-    rt.consume(STREAM, GROUP, handler, title="test")
+    rt.consume(STREAM, GROUP, handler, title="test", raw=raw)
     await rt.app.start()
     try:
         await aredis.xadd(STREAM, {"__data__": orjson.dumps({"poison": True})})
