@@ -433,7 +433,8 @@ async def group_backlog(
         if lag is None:
             last = _text(info["last-delivered-id"])
             # counted in Redis: only the number crosses the wire, not a backlog of bodies
-            lag = await redis.eval(_COUNT_AFTER, 1, stream, last, LAG_COUNT_CAP)
+            count = redis.register_script(_COUNT_AFTER)  # EVALSHA: the script is sent once
+            lag = await count(keys=[stream], args=[last, LAG_COUNT_CAP])
         return int(lag), pending
     return None, 0
 
