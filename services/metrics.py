@@ -66,6 +66,12 @@ class Metrics:
             buckets=_LATENCY_BUCKETS,
             registry=registry,
         )
+        self.batch_failures = Counter(
+            "eventwatch_batch_failures",
+            "Reads whose work failed after the handler returned (left pending for reclaim)",
+            ["stream"],
+            registry=registry,
+        )
         self.rule_seconds = Histogram(
             "eventwatch_rule_evaluation_seconds",
             "Time to evaluate the rules against one batch of events",

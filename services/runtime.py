@@ -31,7 +31,7 @@ from typing import Any
 
 import orjson
 import redis.asyncio as aioredis
-from faststream import FastStream
+from faststream import AckPolicy, FastStream
 from faststream.redis import StreamSub
 from faststream.redis.annotations import RedisBatchStreamMessage, RedisStreamMessage
 from faststream.redis.prometheus import RedisPrometheusMiddleware
@@ -58,7 +58,9 @@ class Entry:
     body: Any
 
 
-Handler = Callable[[list[Entry]], Awaitable[None]]
+Tail = Callable[[], Awaitable[None]]
+# A handler may leave part of a batch's work to a tail it returns (see `consume`'s `overlap`).
+Handler = Callable[[list[Entry]], Awaitable[Tail | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,10 +147,14 @@ class WorkerRuntime:
         self.extra_ready: Callable[[], bool] = lambda: True
         self._redis_ok_at = 0.0
         self._lag_task: asyncio.Task[None] | None = None
+        self._closing = False
         self._fan_out: Any = None
+        self._tails: dict[str, asyncio.Task[None]] = {}  # by group@stream: its last read's tail
+        self._stopped: list[str] = []
         self.app.on_startup(self._startup)
         self.app.after_startup(self._after_startup)
         self.app.on_shutdown(self._shutdown)
+        self.app.after_shutdown(self._after_shutdown)
 
     # -- wiring -------------------------------------------------------------------------
 
@@ -161,6 +167,7 @@ class WorkerRuntime:
         title: str,
         batch_size: int = 0,
         raw: bool = False,
+        overlap: bool = False,
     ) -> None:
         """Read `stream` in `group` in batches (of `batch_size`, else the `batch_size`
         setting), plus a reclaiming reader for stuck entries.
@@ -168,14 +175,22 @@ class WorkerRuntime:
         Entries reach `handler` with their bodies decoded from JSON, or with `raw` as the JSON
         bytes their publisher sent (for a handler that validates them straight from JSON:
         FastStream's batch parser would decode every body, encode the read as one JSON
-        document and decode that again)."""
+        document and decode that again).
+
+        A handler may return a tail: the rest of the read's work. It runs before the read is
+        acknowledged, and with `overlap` it runs while the next read is fetched and handled, so
+        a worker whose tail waits on Redis is not idle meanwhile (see `_overlapped`); tails
+        run one at a time, in the order of their reads."""
         self.groups.append((stream, group))
+        name = f"{group}@{stream}"
         settings = self.settings
-        parsing: dict[str, Any] = (
+        options: dict[str, Any] = (
             {"parser": _raw_batch_parser, "decoder": _raw_batch_decoder}
             if raw
             else {"parser": tolerant_parser}
         )
+        if overlap:  # acknowledged when their tails finish (`_finish`), not on return
+            options["ack_policy"] = AckPolicy.MANUAL
 
         reader = self.broker.subscriber(
             stream=StreamSub(
@@ -187,14 +202,18 @@ class WorkerRuntime:
                 polling_interval=200,
             ),
             title=title,
-            **parsing,
+            **options,
         )
 
         @reader
         async def on_batch(bodies: list[Any], msg: RedisBatchStreamMessage) -> None:
             ids = [_text(i) for i in msg.raw_message["message_ids"]]
             entries = [Entry(i, b) for i, b in zip(ids, bodies, strict=False)]
-            await handler(await self._drop_undecodable(stream, entries))
+            tail = await handler(await self._drop_undecodable(stream, entries))
+            if overlap:
+                await self._overlapped(name, stream, group, ids, tail)
+            elif tail is not None:
+                await tail()
 
         reclaimer = self.broker.subscriber(
             stream=StreamSub(
@@ -229,7 +248,34 @@ class WorkerRuntime:
                 "reclaimed %s %s (delivery %d)", stream, message_id, delivered,
                 extra={"stage": self.stage, "message_id": message_id},
             )  # fmt: skip
-            await handler(await self._drop_undecodable(stream, [Entry(message_id, body)]))
+            tail = await handler(await self._drop_undecodable(stream, [Entry(message_id, body)]))
+            if tail is not None:
+                await tail()
+
+    async def _overlapped(
+        self, name: str, stream: str, group: str, ids: list[str], tail: Tail | None
+    ) -> None:
+        """Start this read's tail once the previous read's tail is done, and return: FastStream
+        then fetches the next read, and the handler works on it, while this tail waits on
+        Redis. At most two reads are in hand: the one being handled and one tail."""
+        previous = self._tails.get(name)
+        if previous is not None:
+            await previous  # never raises: `_finish` keeps its failures
+        self._tails[name] = asyncio.create_task(self._finish(stream, group, ids, tail))
+
+    async def _finish(self, stream: str, group: str, ids: list[str], tail: Tail | None) -> None:
+        """Run a read's tail, then acknowledge the read. A failed tail leaves the read pending,
+        as a failed handler does: the reclaiming reader retries it, entry by entry."""
+        try:
+            if tail is not None:
+                await tail()
+            await self.redis.xack(stream, group, *ids)
+        except Exception:  # any failure: the entries stay pending and are reclaimed
+            self.metrics.batch_failures.labels(stream).inc()
+            log.exception(
+                "a read of %s (%s..%s) failed after it was handled; left pending for reclaim",
+                stream, ids[0], ids[-1], extra={"stage": self.stage, "message_id": ids[0]},
+            )  # fmt: skip
 
     async def _drop_undecodable(self, stream: str, entries: list[Entry]) -> list[Entry]:
         keep = []
@@ -362,6 +408,9 @@ class WorkerRuntime:
 
     async def _shutdown(self) -> None:
         if self._lag_task:
+            # The flag as well as the cancel: redis-py may turn a cancel that lands inside a
+            # command into a connection error, which the loop survives.
+            self._closing = True
             self._lag_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._lag_task
@@ -370,18 +419,23 @@ class WorkerRuntime:
         # deleted or Redis lost its data) and then exits the app, leaving re-creation to a
         # restart. Exit non-zero so the supervisor (compose `restart:`) restarts this worker;
         # startup re-creates the groups at id 0, so nothing still in the stream is skipped.
-        stopped = sorted(name for name, reader in self.readers if not reader.running)
+        self._stopped = sorted(name for name, reader in self.readers if not reader.running)
+
+    async def _after_shutdown(self) -> None:
+        # The readers have stopped (broker.stop() waited for their handlers): finish the last
+        # tails, so their reads are acknowledged, before the client they use is closed.
+        await asyncio.gather(*self._tails.values())
         self.http.stop()
         await self.redis.aclose()
-        if stopped:
+        if self._stopped:
             raise SystemExit(
-                f"reader(s) {', '.join(stopped)} stopped on a terminal error (a consumer group "
-                "vanished?); exiting so a restart re-creates the groups"
+                f"reader(s) {', '.join(self._stopped)} stopped on a terminal error (a consumer "
+                "group vanished?); exiting so a restart re-creates the groups"
             )
 
     async def _refresh_lag(self) -> None:
         """Keep the lag and pending gauges and the Redis liveness gauge current."""
-        while True:
+        while not self._closing:
             try:
                 for stream, group in self.groups:
                     lag, pending = await group_backlog(self.redis, stream, group)
@@ -393,8 +447,10 @@ class WorkerRuntime:
                 self.metrics.redis_up.set(1)
             except (OSError, aioredis.RedisError, *connect.CLUSTER_ERRORS) as exc:
                 self.metrics.redis_up.set(0)
-                log.warning("redis check failed: %s", exc)
-            await asyncio.sleep(LAG_REFRESH_SECONDS)
+                if not self._closing:
+                    log.warning("redis check failed: %s", exc)
+            if not self._closing:
+                await asyncio.sleep(LAG_REFRESH_SECONDS)
 
 
 async def ensure_group(redis: connect.AsyncRedis, stream: str, group: str) -> bool:

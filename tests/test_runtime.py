@@ -209,3 +209,99 @@ async def test_fan_out_writes_faststream_entries_and_publishes_each_on_its_chann
     await sender.redis.aclose()
     seen = await _consume_numbers(redis_url, out, len(entries))
     assert seen == list(range(300 - len(entries), 300))
+
+
+async def _publish_numbers(client: aioredis.Redis, numbers: range) -> None:
+    for i in numbers:
+        await client.xadd(STREAM, {"__data__": orjson.dumps({"n": i})})
+
+
+async def test_overlapped_tails_run_in_read_order_and_reads_are_acked_when_their_tail_is_done(
+    redis_url: str, aredis: aioredis.Redis
+) -> None:
+    handled: list[int] = []
+    finished: list[int] = []
+    gate = asyncio.Event()
+
+    async def handler(entries: list[Entry]) -> Callable[[], Awaitable[None]]:
+        numbers = [e.body["n"] for e in entries]
+        handled.extend(numbers)
+
+        async def tail() -> None:
+            if numbers == [0]:
+                await gate.wait()  # the first read's tail waits on "Redis"
+            finished.extend(numbers)
+
+        return tail
+
+    rt = WorkerRuntime("test", _settings(redis_url, batch_size=1), port=0)
+    rt.consume(STREAM, GROUP, handler, title="test", overlap=True)
+    await rt.app.start()
+    try:
+        await _publish_numbers(aredis, range(4))
+        # The next read is handled while the first tail waits; the one after that is not
+        # fetched until the first tail is done (one tail in flight); nothing is acknowledged.
+        await _wait_for(lambda: _async(handled == [0, 1]))
+        await asyncio.sleep(0.5)
+        assert handled == [0, 1] and finished == []
+        assert await _pending_is(aredis, 2)
+        gate.set()
+        await _wait_for(lambda: _async(finished == [0, 1, 2, 3]))
+        await _wait_for(lambda: _pending_is(aredis, 0))
+    finally:
+        await rt.app.stop()
+    assert handled == [0, 1, 2, 3]
+
+
+async def test_a_failed_tail_leaves_its_read_pending_and_reclaim_retries_it(
+    redis_url: str, aredis: aioredis.Redis
+) -> None:
+    attempts: list[int] = []
+    done: list[int] = []
+
+    async def handler(entries: list[Entry]) -> Callable[[], Awaitable[None]]:
+        async def tail() -> None:
+            for e in entries:
+                attempts.append(e.body["n"])
+                if e.body["n"] == 1 and attempts.count(1) == 1:
+                    raise RuntimeError("Redis went away mid-tail")
+                done.append(e.body["n"])
+
+        return tail
+
+    rt = WorkerRuntime("test", _settings(redis_url, batch_size=1), port=0)
+    rt.consume(STREAM, GROUP, handler, title="test", overlap=True)
+    await rt.app.start()
+    try:
+        await _publish_numbers(aredis, range(3))
+        await _wait_for(lambda: _async(sorted(done) == [0, 1, 2]), timeout=30)
+        await _wait_for(lambda: _pending_is(aredis, 0))
+    finally:
+        await rt.app.stop()
+    assert attempts.count(1) == 2  # failed once in its tail, then done by the reclaiming reader
+    assert rt.metrics.batch_failures.labels(STREAM)._value.get() == 1
+    assert await aredis.xlen(names.DEAD_LETTER_STREAM) == 0
+
+
+async def test_stopping_finishes_the_last_tail_and_acknowledges_its_read(
+    redis_url: str, aredis: aioredis.Redis
+) -> None:
+    finished: list[int] = []
+    started = asyncio.Event()
+
+    async def handler(entries: list[Entry]) -> Callable[[], Awaitable[None]]:
+        async def tail() -> None:
+            started.set()
+            await asyncio.sleep(1.0)  # still running when the worker is told to stop
+            finished.extend(e.body["n"] for e in entries)
+
+        return tail
+
+    await _publish_numbers(aredis, range(5))  # before the start: one read of five
+    rt = WorkerRuntime("test", _settings(redis_url, batch_size=8), port=0)
+    rt.consume(STREAM, GROUP, handler, title="test", overlap=True)
+    await rt.app.start()
+    await asyncio.wait_for(started.wait(), 15)
+    await rt.app.stop()
+    assert sorted(finished) == [0, 1, 2, 3, 4]
+    assert await _pending_is(aredis, 0)

@@ -537,6 +537,13 @@ _new_step = tuple.__new__
 _Pending = tuple[int, WatchRule, datetime]
 
 
+class Plan(NamedTuple):
+    """A batch's state steps, in order, and the steps that fire an alert if the state says so."""
+
+    steps: list[Step]
+    pending: list[_Pending]
+
+
 class _How(NamedTuple):
     """How one index entry is decided, worked out once per rules file."""
 
@@ -595,8 +602,16 @@ class RuleEngine:
         rule step of the batch is decided in one call to the state (one round trip to Redis).
         `now` is one processing time for all, or one per event; `event_json` serialises the
         events the state keeps (pass the one that will encode the alerts, to share it)."""
-        steps: list[Step] = []
-        pending: list[_Pending] = []
+        return await self.decide(self.plan(events, now), event_json)
+
+    def plan(
+        self, events: Sequence[Event], now: datetime | Sequence[datetime] | None = None
+    ) -> Plan:
+        """The first half of `evaluate_many`, without the state: which rules each event
+        matches and the state steps deciding them. It reads no state, so a worker can plan a
+        batch while the previous batch is still being decided; `decide` must then be called in
+        the order the batches were planned."""
+        plan = Plan([], [])
         if now is None or isinstance(now, datetime):
             times: Iterable[datetime] = itertools.repeat(now or datetime.now(UTC))
         else:
@@ -605,7 +620,13 @@ class RuleEngine:
         for event, at in zip(events, times, strict=False):
             entries = matching(event)
             if entries:
-                self._plan(event, at, entries, steps, pending)
+                self._plan(event, at, entries, plan.steps, plan.pending)
+        return plan
+
+    async def decide(self, plan: Plan, event_json: EventJson | None = None) -> list[Alert]:
+        """The second half of `evaluate_many`: the plan's steps decided by the state in one
+        call, and the alerts of the steps that fire."""
+        steps, pending = plan
         if not steps:
             return []
         answers = await self.state.run(steps, event_json or EventJson())
