@@ -404,3 +404,57 @@ async def test_backtest_without_times_uses_one_clock() -> None:
     alerts = await backtest(rule_file, [visit("v1"), arms("t1"), troops("f1"), troops("f1")])
     assert [a.rule for a in alerts].count("prk-troops-to-russia") == 1
     assert "visit-then-arms-transfer" in {a.rule for a in alerts}
+
+
+async def test_a_redelivered_read_fires_what_it_fired_and_a_replay_fires_nothing(
+    aredis: aioredis.Redis,
+) -> None:
+    """A worker can die after the state decided a read but before its alerts went out; the
+    read comes back with the same stream ids and must fire the same alerts (none lost), while
+    the same events under new ids (a replay) fire nothing, and a "no" stays a "no"."""
+    engine = RuleEngine(
+        rules(
+            {
+                "name": "troops",
+                "types": ["troop_deployment"],
+                "group_by": ["origin"],
+                "realert": "1h",
+            },
+            {
+                "name": "surge",
+                "kind": "threshold",
+                "types": ["troop_deployment"],
+                "count": 2,
+                "window": "1d",
+                "group_by": ["origin"],
+            },
+            {
+                "name": "new-visitor",
+                "kind": "first_seen",
+                "types": ["delegation_visit"],
+                "group_by": ["leader"],
+            },
+            SEQUENCE,
+        ),
+        RedisRuleState(aredis, TTL),
+    )
+    events: list[Event] = [visit("v1"), troops("d1"), troops("d2"), arms("t1")]
+    ids = ["1-0", "2-0", "3-0", "4-0"]
+
+    def fired(alerts: list[Alert]) -> list[tuple[str, str]]:
+        return sorted((a.rule, a.fused_id) for a in alerts)
+
+    first = await engine.evaluate_many(events, at(), tokens=ids)
+    assert fired(first) == [  # d2 is within troops' realert window: no alert of its own
+        ("new-visitor", "v1"), ("surge", "d2"), ("troops", "d1"), ("visit-then-arms", "t1"),
+    ]  # fmt: skip
+    again = await engine.evaluate_many(events, at(minutes=5), tokens=ids)
+    assert fired(again) == fired(first)
+    assert [a.alert_id for a in again] == [a.alert_id for a in first]
+    surge = next(a for a in again if a.rule == "surge")
+    assert [e.fused_id for e in surge.events] == ["d1", "d2"]
+    assert (
+        await engine.evaluate_many(events, at(minutes=10), tokens=["5-0", "6-0", "7-0", "8-0"])
+        == []
+    )
+    assert await engine.evaluate_many(events, at(minutes=15)) == []  # no ids: no redelivery

@@ -112,14 +112,17 @@ def create_app(settings: Settings | None = None) -> FastStream:
 
     async def on_events(entries: list[Entry]) -> Tail:
         events: list[Event] = []
+        ids: list[str] = []  # their stream ids: a redelivered read fires what it fired
         for entry in entries:  # raw JSON bytes: validated straight from JSON
             try:
                 events.append(EVENT_ADAPTER.validate_json(entry.body))
+                ids.append(entry.message_id)
             except ValidationError as exc:
                 await rt.refuse(names.EVENTS_STREAM, entry, "bad_event", validation_reason(exc))
         engine = holder["engine"]
         started = time.perf_counter()
-        plan = engine.plan(events)  # no state read: done while the previous read is decided
+        # no state read: planned while the previous read is decided
+        plan = engine.plan(events, tokens=ids)
 
         async def decide_and_deliver() -> None:
             # The batch's rule state in one round trip, then its alerts out in one more; the

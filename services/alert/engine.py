@@ -213,6 +213,10 @@ class Step(NamedTuple):
     - `remember`: keep a sequence's first-step event for the window -> None;
     - `recall_claim`: the latest first-step event of the key within the window other than
       `fused`, if there is one and the alert of (rule, fused) could be claimed -> Event | None.
+
+    A step with a `token` that finds its decision already taken under the same token (its
+    entry is being redelivered) gets that decision again (`RedisRuleState`; memory state has
+    no redelivery).
     """
 
     op: Op
@@ -224,6 +228,7 @@ class Step(NamedTuple):
     realert_ms: int = 0
     window_ms: int = 0
     needed: int = 0
+    token: str = ""  # the stream id of the event's entry (see `_RUN_STEPS`); "" if none
 
 
 class RuleState(Protocol):
@@ -339,17 +344,28 @@ class MemoryRuleState:
 
 
 # One script decides a whole batch of steps, in order. KEYS: every step's keys, one step after
-# the other (claim 2, first_seen 1, threshold 4, remember 2, recall_claim 4); ARGV[1]: a JSON
+# the other (claim 2, first_seen 1, threshold 5, remember 2, recall_claim 4); ARGV[1]: a JSON
 # array with one [op, args...] per step, every arg a string but an event's, which is the
 # number of the ARGV holding its JSON (each event of the batch is sent once, and not escaped
 # inside ARGV[1]). The answer: one value per step, 0 for "no". Realert keys hold the end of
 # their window in `now` milliseconds, so tests and backtests with explicit times behave as
 # live; their TTL only collects garbage.
+#
+# At least once: a decision that fires is stored under the token of the entry that took it
+# (its stream id), and the same entry asking again gets the same answer. A worker that dies
+# after this call but before its alerts are out leaves its read pending; the read is
+# redelivered with the same ids and its alerts go out then (same alert ids), while a replay
+# of the same events under new ids still fires nothing.
 _RUN_STEPS = """
-local function claim(fired, realert_key, now, realert, ttl)
-  if not redis.call('SET', fired, '1', 'NX', 'PX', ttl) then return false end
+local function claim(fired, realert_key, now, realert, ttl, token)
+  if not redis.call('SET', fired, token, 'NX', 'PX', ttl) then
+    return token ~= '' and redis.call('GET', fired) == token
+  end
   if realert > 0 then
-    if tonumber(redis.call('GET', realert_key) or '0') > now then return false end
+    if tonumber(redis.call('GET', realert_key) or '0') > now then
+      redis.call('SET', fired, '', 'KEEPTTL')  -- decided no: a redelivery must not fire
+      return false
+    end
     redis.call('SET', realert_key, string.format('%.0f', now + realert), 'PX', realert)
   end
   return true
@@ -365,23 +381,31 @@ end
 
 local ops = {}
 
--- fired, realert | now, realert_ms, ttl
+-- fired, realert | now, realert_ms, ttl, token
 ops.claim = {2, function(K, A)
-  return claim(K[1], K[2], tonumber(A[1]), tonumber(A[2]), A[3]) and 1 or 0
+  return claim(K[1], K[2], tonumber(A[1]), tonumber(A[2]), A[3], A[4]) and 1 or 0
 end}
 
--- first | now, ttl
+-- first | now, ttl, token
 ops.first_seen = {1, function(K, A)
-  return redis.call('SET', K[1], A[1], 'NX', 'PX', A[2]) and 1 or 0
+  if redis.call('SET', K[1], A[3], 'NX', 'PX', A[2]) then return 1 end
+  return (A[3] ~= '' and redis.call('GET', K[1]) == A[3]) and 1 or 0
 end}
 
--- seen, window, windowev, realert | now, window_ms, needed, realert_ms, ttl, fused, event, max
-ops.threshold = {4, function(K, A)
-  if not redis.call('SET', K[1], '1', 'NX', 'PX', A[5]) then return 0 end
+-- seen, window, windowev, realert, fired
+--   | now, window_ms, needed, realert_ms, ttl, fused, token, event, max
+ops.threshold = {5, function(K, A)
+  if not redis.call('SET', K[1], A[7], 'NX', 'PX', A[5]) then
+    if A[7] ~= '' and redis.call('GET', K[1]) == A[7] then
+      local fired = redis.call('GET', K[5])
+      if fired then return cjson.decode(fired) end
+    end
+    return 0
+  end
   local now = tonumber(A[1])
   trim(K[2], K[3], string.format('%.0f', now - tonumber(A[2])))
   redis.call('ZADD', K[2], A[1], A[6])
-  redis.call('HSET', K[3], A[6], ARGV[A[7]])
+  redis.call('HSET', K[3], A[6], ARGV[A[8]])
   redis.call('PEXPIRE', K[2], A[2])
   redis.call('PEXPIRE', K[3], A[2])
   if redis.call('ZCARD', K[2]) < tonumber(A[3]) then return 0 end
@@ -390,9 +414,10 @@ ops.threshold = {4, function(K, A)
     if tonumber(redis.call('GET', K[4]) or '0') > now then return 0 end
     redis.call('SET', K[4], string.format('%.0f', now + realert), 'PX', A[4])
   end
-  local members = redis.call('ZRANGE', K[2], -tonumber(A[8]), -1)
+  local members = redis.call('ZRANGE', K[2], -tonumber(A[9]), -1)
   local events = redis.call('HMGET', K[3], unpack(members))
   redis.call('DEL', K[2], K[3])
+  if A[7] ~= '' then redis.call('SET', K[5], cjson.encode(events), 'PX', A[5]) end
   return events
 end}
 
@@ -406,14 +431,14 @@ ops.remember = {2, function(K, A)
   return 0
 end}
 
--- seq, seqev, fired, realert | now, window_ms, fused, realert_ms, ttl
+-- seq, seqev, fired, realert | now, window_ms, fused, realert_ms, ttl, token
 ops.recall_claim = {4, function(K, A)
   local now = tonumber(A[1])
   local cutoff = string.format('%.0f', now - tonumber(A[2]))
   local members = redis.call('ZREVRANGEBYSCORE', K[1], A[1], cutoff, 'LIMIT', 0, 2)
   for _, m in ipairs(members) do
     if m ~= A[3] then
-      if not claim(K[3], K[4], now, tonumber(A[4]), A[5]) then return 0 end
+      if not claim(K[3], K[4], now, tonumber(A[4]), A[5], A[6]) then return 0 end
       return redis.call('HGET', K[2], m)
     end
   end
@@ -495,9 +520,9 @@ class RedisRuleState:
         now = str(s.now_ms)
         if s.op == "claim":
             keys = [key(s.rule, "fired", s.fused), key(s.rule, "realert", s.key)]
-            return keys, [now, str(s.realert_ms), ttl]
+            return keys, [now, str(s.realert_ms), ttl, s.token]
         if s.op == "first_seen":
-            return [key(s.rule, "first", s.key)], [now, ttl]
+            return [key(s.rule, "first", s.key)], [now, ttl, s.token]
         window = str(s.window_ms)
         if s.op == "threshold":
             keys = [
@@ -505,13 +530,15 @@ class RedisRuleState:
                 key(s.rule, "window", s.key),
                 key(s.rule, "windowev", s.key),
                 key(s.rule, "realert", s.key),
+                key(s.rule, "fired", s.fused),
             ]
-            return keys, [now, window, str(s.needed), str(s.realert_ms), ttl, s.fused]
+            args = [now, window, str(s.needed), str(s.realert_ms), ttl, s.fused, s.token]
+            return keys, args
         seq = [key(s.rule, "seq", s.key), key(s.rule, "seqev", s.key)]
         if s.op == "remember":
             return seq, [now, window, s.fused]
         keys = [*seq, key(s.rule, "fired", s.fused), key(s.rule, "realert", s.key)]
-        return keys, [now, window, s.fused, str(s.realert_ms), ttl]
+        return keys, [now, window, s.fused, str(s.realert_ms), ttl, s.token]
 
 
 _AFTER_EVENT = {"threshold": [str(MAX_ALERT_EVENTS)], "remember": []}
@@ -597,15 +624,21 @@ class RuleEngine:
         events: Sequence[Event],
         now: datetime | Sequence[datetime] | None = None,
         event_json: EventJson | None = None,
+        tokens: Sequence[str] | None = None,
     ) -> list[Alert]:
         """The alerts these events fire, in order, as if evaluated one after the other: every
         rule step of the batch is decided in one call to the state (one round trip to Redis).
         `now` is one processing time for all, or one per event; `event_json` serialises the
-        events the state keeps (pass the one that will encode the alerts, to share it)."""
-        return await self.decide(self.plan(events, now), event_json)
+        events the state keeps (pass the one that will encode the alerts, to share it);
+        `tokens` are the events' stream ids, so a redelivered entry fires what it fired (see
+        `Step`)."""
+        return await self.decide(self.plan(events, now, tokens), event_json)
 
     def plan(
-        self, events: Sequence[Event], now: datetime | Sequence[datetime] | None = None
+        self,
+        events: Sequence[Event],
+        now: datetime | Sequence[datetime] | None = None,
+        tokens: Sequence[str] | None = None,
     ) -> Plan:
         """The first half of `evaluate_many`, without the state: which rules each event
         matches and the state steps deciding them. It reads no state, so a worker can plan a
@@ -617,10 +650,11 @@ class RuleEngine:
         else:
             times = now
         matching = self.index.matching
-        for event, at in zip(events, times, strict=False):
+        ids: Iterable[str] = tokens if tokens is not None else itertools.repeat("")
+        for event, at, token in zip(events, times, ids, strict=False):
             entries = matching(event)
             if entries:
-                self._plan(event, at, entries, plan.steps, plan.pending)
+                self._plan(event, at, token, entries, plan.steps, plan.pending)
         return plan
 
     async def decide(self, plan: Plan, event_json: EventJson | None = None) -> list[Alert]:
@@ -657,6 +691,7 @@ class RuleEngine:
         self,
         event: Event,
         now: datetime,
+        token: str,
         entries: list[Entry],
         steps: list[Step],
         pending: list[_Pending],
@@ -681,7 +716,7 @@ class RuleEngine:
             # tuple.__new__: Step(...) would add a Python call per step on the hottest path
             steps.append(
                 _new_step(Step, (how.op, rule.name, key, fused, event, now_ms,
-                                 how.realert_ms, how.window_ms, how.needed))
+                                 how.realert_ms, how.window_ms, how.needed, token))
             )  # fmt: skip
 
 
