@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import orjson
@@ -216,6 +217,20 @@ async def _publish_numbers(client: aioredis.Redis, numbers: range) -> None:
         await client.xadd(STREAM, {"__data__": orjson.dumps({"n": i})})
 
 
+@contextlib.asynccontextmanager
+async def _overlapped(
+    redis_url: str, handler: Any, batch_size: int
+) -> AsyncIterator[WorkerRuntime]:
+    """A started runtime reading `STREAM` with `overlap`, stopped on the way out."""
+    rt = WorkerRuntime("test", _settings(redis_url, batch_size=batch_size), port=0)
+    rt.consume(STREAM, GROUP, handler, title="test", overlap=True)
+    await rt.app.start()
+    try:
+        yield rt
+    finally:
+        await rt.app.stop()
+
+
 async def test_overlapped_tails_run_in_read_order_and_reads_are_acked_when_their_tail_is_done(
     redis_url: str, aredis: aioredis.Redis
 ) -> None:
@@ -234,10 +249,7 @@ async def test_overlapped_tails_run_in_read_order_and_reads_are_acked_when_their
 
         return tail
 
-    rt = WorkerRuntime("test", _settings(redis_url, batch_size=1), port=0)
-    rt.consume(STREAM, GROUP, handler, title="test", overlap=True)
-    await rt.app.start()
-    try:
+    async with _overlapped(redis_url, handler, batch_size=1):
         await _publish_numbers(aredis, range(4))
         # The next read is handled while the first tail waits; the one after that is not
         # fetched until the first tail is done (one tail in flight); nothing is acknowledged.
@@ -248,8 +260,6 @@ async def test_overlapped_tails_run_in_read_order_and_reads_are_acked_when_their
         gate.set()
         await _wait_for(lambda: _async(finished == [0, 1, 2, 3]))
         await _wait_for(lambda: _pending_is(aredis, 0))
-    finally:
-        await rt.app.stop()
     assert handled == [0, 1, 2, 3]
 
 
@@ -269,15 +279,10 @@ async def test_a_failed_tail_leaves_its_read_pending_and_reclaim_retries_it(
 
         return tail
 
-    rt = WorkerRuntime("test", _settings(redis_url, batch_size=1), port=0)
-    rt.consume(STREAM, GROUP, handler, title="test", overlap=True)
-    await rt.app.start()
-    try:
+    async with _overlapped(redis_url, handler, batch_size=1) as rt:
         await _publish_numbers(aredis, range(3))
         await _wait_for(lambda: _async(sorted(done) == [0, 1, 2]), timeout=30)
         await _wait_for(lambda: _pending_is(aredis, 0))
-    finally:
-        await rt.app.stop()
     assert attempts.count(1) == 2  # failed once in its tail, then done by the reclaiming reader
     assert rt.metrics.batch_failures.labels(STREAM)._value.get() == 1
     assert await aredis.xlen(names.DEAD_LETTER_STREAM) == 0
@@ -298,10 +303,8 @@ async def test_stopping_finishes_the_last_tail_and_acknowledges_its_read(
         return tail
 
     await _publish_numbers(aredis, range(5))  # before the start: one read of five
-    rt = WorkerRuntime("test", _settings(redis_url, batch_size=8), port=0)
-    rt.consume(STREAM, GROUP, handler, title="test", overlap=True)
-    await rt.app.start()
-    await asyncio.wait_for(started.wait(), 15)
-    await rt.app.stop()
+    async with _overlapped(redis_url, handler, batch_size=8):
+        await asyncio.wait_for(started.wait(), 15)
+    # leaving the block stopped the worker while the tail slept
     assert sorted(finished) == [0, 1, 2, 3, 4]
     assert await _pending_is(aredis, 0)
