@@ -359,3 +359,23 @@ def test_troops_flown_to_a_known_region_go_to_its_country(nlp: Language) -> None
     )
     moves = [e for e in events_of(nlp, body) if e.type == "troop_deployment"]
     assert [(e.origin, e.destination, e.troops_min) for e in moves] == [("USA", "PHL", 1500)]
+
+
+def test_a_partner_named_in_apposition_to_an_office(nlp: Language) -> None:
+    body = (
+        "Indonesian Defence Minister Sjafrie Sjamsoeddin held talks with Australia's defence "
+        "chief, Admiral David Johnston, in Canberra on Tuesday."
+    )
+    meetings = [e for e in events_of(nlp, body) if e.type == "meeting"]
+    assert [(sorted(e.participants), sorted(e.countries)) for e in meetings] == [
+        (["David Johnston", "Sjafrie Sjamsoeddin"], ["AUS", "IDN"])
+    ]
+
+
+def test_progress_reviewed_with_a_partner_in_a_video_conference(nlp: Language) -> None:
+    body = (
+        "Brazilian President Luiz Inacio Lula da Silva reviewed progress on the rail project "
+        "with Peruvian President Dina Boluarte in a video conference on Monday."
+    )
+    meetings = [e for e in events_of(nlp, body) if e.type == "meeting"]
+    assert [(sorted(e.countries), e.format) for e in meetings] == [(["BRA", "PER"], "video")]

@@ -75,7 +75,9 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
     for child in trig.children:
         if child.dep_ in ("poss", "compound", "amod", "nmod"):
             parts.extend(np_actors(view, child))
-    if is_noun and word not in lex.words["meeting_strong"]:
+    # "in a video conference", "on a conference call": a conference held remotely is a meeting.
+    remote_conference = word.startswith("conference") and (phone or video)
+    if is_noun and word not in lex.words["meeting_strong"] and not remote_conference:
         # "talks", "negotiations": a meeting only when held or when its sides are named.
         held = verb is not None and verb.lower_ in lex.words["meeting_verbs"]
         if not held and len([a for a in parts if a.person]) < 2:
@@ -93,6 +95,9 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
                     parts = parts + np_actors(view, other)
         # "discussed the situation with X": the parser often hangs "with" on the object.
         holders = [verb] + [c for c in verb.children if c.dep_ in ("dobj", "obj")]
+        # "reviewed progress on the corridor with X": or on the object's own prepositional
+        # phrase.
+        holders += [o for h in holders[1:] for p, o in prep_objects(h, ("on", "of", "in", "over"))]
         # "spoke by telephone with X", "talked over a video link with X": "with" on the medium.
         holders += [
             o
@@ -103,6 +108,7 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
         partners = [
             a for h in holders for _, o in prep_objects(h, ("with",)) for a in np_actors(view, o)
         ]
+        partners += _appositive_partners(view, verb, holders)
         if discuss and not partners and not _two_sides(parts):
             return []  # "X discussed Y" without a counterpart is no meeting
         parts.extend(partners)
@@ -179,3 +185,21 @@ def _two_sides(parts: list[Actor]) -> bool:
     """ "Putin and Pezeshkian discussed the visit": officials of two countries as subjects."""
     people = _dedupe_actors([a for a in parts if a.person])
     return len(people) >= 2 and len({a.iso3 for a in people if a.iso3}) >= 2
+
+
+def _appositive_partners(view: DocView, verb: Token, holders: list[Token]) -> list[Actor]:
+    """ "talks with Chile's army chief, General X,": the name in apposition to an office that
+    names nobody. The parser hangs it on the office or, often, on the verb just after it."""
+    out: list[Actor] = []
+    for _, office in (p for h in holders for p in prep_objects(h, ("with",))):
+        if any(a.person for a in np_actors(view, office)):
+            continue
+        after = office.right_edge.i + 1
+        if after < len(view.doc) and view.doc[after].text == ",":
+            after += 1
+        candidates = [c for c in office.children if c.dep_ == "appos"]
+        candidates += [c for c in verb.children if c.dep_ in ("npadvmod", "appos")]
+        for cand in candidates:
+            if cand.left_edge.i == after:
+                out.extend(a for a in np_actors(view, cand) if a.person)
+    return out
