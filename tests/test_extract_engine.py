@@ -379,3 +379,30 @@ def test_progress_reviewed_with_a_partner_in_a_video_conference(nlp: Language) -
     )
     meetings = [e for e in events_of(nlp, body) if e.type == "meeting"]
     assert [(sorted(e.countries), e.format) for e in meetings] == [(["BRA", "PER"], "video")]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "Chile's first Leopard tanks, part of an order of 30 from Germany, are expected to "
+            "be delivered in 2026.",
+            [("DEU", "CHL", "planned")],
+        ),
+        (
+            "The convoy escorted an air-defence system that Russia delivered to Mali in March.",
+            [("RUS", "MLI", "asserted")],
+        ),
+    ],
+)
+def test_goods_of_a_raising_verb_or_a_relative_clause_are_delivered(
+    nlp: Language, body: str, expected: list[tuple[str, str, str]]
+) -> None:
+    transfers = [e for e in events_of(nlp, body) if e.type == "arms_transfer"]
+    assert [(e.origin, e.destination, e.modality) for e in transfers] == expected
+
+
+def test_the_maker_of_the_goods_is_not_their_recipient(nlp: Language) -> None:
+    body = "Rebels accused Ethiopia of supplying the militia with Israeli-made rifles and drones."
+    transfers = [e for e in events_of(nlp, body) if e.type == "arms_transfer"]
+    assert all(e.destination != "ISR" for e in transfers)

@@ -82,6 +82,8 @@ def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool
             return []
     else:
         objects = [c for c in trig.children if c.dep_ in ("dobj", "obj", "nsubjpass", "attr")]
+        raised = _raised_goods(trig, objects)
+        objects = [o for o in objects if o.tag_ != "WDT" and o.lower_ != "that"] + raised
         if word.startswith(("rel", "depend")):
             sources = [o for p, o in prep_objects(trig, ("on", "upon"))]
             items = _items(view, [o for p, o in prep_objects(trig, ("for",))])
@@ -100,7 +102,9 @@ def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool
                 # "will send 3,000 servicemen together with armour": a deployment, not a sale.
                 return []
             subj = subject_of(trig)
-            passive = any(c.dep_ == "nsubjpass" for c in trig.children)
+            passive = any(c.dep_ == "nsubjpass" for c in trig.children) or any(
+                c.dep_ == "auxpass" for c in trig.children
+            )
             agent = [o for p, o in prep_objects(trig, ("by",))]
             subj_actor = None
             if passive:
@@ -127,13 +131,32 @@ def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool
                 for child in trig.children:
                     if child.dep_ in ("dative", "iobj") and destination is None:
                         destination = first_country(np_actors(view, child))
+                if passive and raised:
+                    # "Chile's first tanks, part of an order from Germany, are due to be
+                    # delivered": the goods' owner receives them, the one ordered from sends.
+                    destination = destination or _owner_of(view, raised)
+                    origin = origin or first_country(
+                        [
+                            a
+                            for r in raised
+                            for t in r.subtree
+                            for _, o in prep_objects(t, ("from",))
+                            for a in np_actors(view, o)
+                        ]
+                    )
     if not items:
         return []
     # One side missing: the other actor of the sentence.
     if origin is None or destination is None:
         confidence -= 0.15
         known = origin or destination
-        others = [a.iso3 for a in sentence_actors(view, sent, lex, trig) if a.iso3 != known]
+        # "supplied the army with Turkish-made drones": the maker is neither side here.
+        made = {m for m in _made_in(view, sent) if m != known}
+        others = [
+            a.iso3
+            for a in sentence_actors(view, sent, lex, trig)
+            if a.iso3 != known and a.iso3 not in made
+        ]
         if not others or known is None:
             return []
         if origin is None:
@@ -189,3 +212,47 @@ def _maker_country(tok: Token) -> str | None:
         if prefix in (*row.get("names", []), *row.get("demonyms", [])):
             return str(row["iso3"])
     return None
+
+
+# Verbs that raise the goods of a planned delivery ("are due / expected to be delivered").
+RAISING_WORDS = frozenset(
+    [
+        *("due", "expected", "scheduled", "set", "slated", "planned", "going", "likely"),
+        *("supposed", "about", "ready", "able", "meant"),
+    ]
+)
+
+
+def _raised_goods(trig: Token, objects: list[Token]) -> list[Token]:
+    """The goods of "X are expected to be delivered" (the subject of the raising verb) and of
+    "a system that Russia delivered" (the noun the relative clause describes)."""
+    if trig.dep_ == "relcl" and (
+        not objects or any(o.tag_ == "WDT" or o.lower_ == "that" for o in objects)
+    ):
+        return [trig.head]
+    if objects or trig.dep_ != "xcomp" or trig.head.lower_ not in RAISING_WORDS:
+        return []
+    if not any(c.dep_ == "auxpass" for c in trig.children):
+        return []
+    return [c for c in trig.head.children if c.dep_ in ("nsubjpass", "nsubj")]
+
+
+def _owner_of(view: DocView, goods: list[Token]) -> str | None:
+    """The possessor of the goods: "Chile's first tanks"."""
+    return first_country(
+        [a for g in goods for c in g.children if c.dep_ == "poss" for a in np_actors(view, c)]
+    )
+
+
+def _made_in(view: DocView, toks: Iterable[Token]) -> set[str]:
+    """Maker countries of a stretch: "U.S.-made" as one token or "Turkish - made" as three."""
+    out: set[str] = set()
+    for tok in toks:
+        glued = _maker_country(tok)
+        if glued is not None:
+            out.add(glued)
+        elif tok.lower_ in MAKER_WORDS and tok.i >= 2 and tok.doc[tok.i - 1].text == "-":
+            span = view.country_at.get(tok.i - 2)
+            if span is not None:
+                out.add(str(span.label_))
+    return out
