@@ -17,6 +17,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, cast
 
@@ -28,7 +29,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from services import connect, logs, names
+from services import connect, logs, names, wire
 from services.connect import SyncRedis
 from services.embedded import EmbeddedRedis
 from services.ingest.parse import BadDocument, load_file, parse_document
@@ -237,17 +238,20 @@ def alerts_list(
     rule: Annotated[str, typer.Option(help="rule name glob")] = "*",
     limit: int = 100,
 ) -> None:
-    """Print the alert history from the durable alerts stream, as JSON lines."""
+    """Print the alert history from the durable alerts stream, oldest first, as JSON lines;
+    an alert sent again after a worker crash (same `alert_id`) is printed once."""
     settings = _settings()
     url = settings.redis_url_value()
     if not url:
         err.print("[red]set EVENTWATCH_REDIS_URL[/]")
         raise typer.Exit(2)
-    shown = 0
+    seen: set[str] = set()
     for alert in _stream_bodies(_client(url, settings), names.ALERTS_STREAM):
-        if fnmatch.fnmatch(alert["rule"], rule) and shown < limit:
+        if len(seen) >= limit:
+            break
+        if fnmatch.fnmatch(alert["rule"], rule) and alert["alert_id"] not in seen:
+            seen.add(alert["alert_id"])
             print(orjson.dumps(alert).decode())
-            shown += 1
 
 
 @dlq_app.command("list")
@@ -316,8 +320,11 @@ def rules_backtest(
     rules_file: Path,
     since: Annotated[str, typer.Option(help="events stream id or ms timestamp to start at")] = "-",
 ) -> None:
-    """Run rules over the stored events stream; print what would fire, publish nothing."""
-    from schemas.events import EVENT_ADAPTER
+    """Run rules over the stored events stream; print what would fire, publish nothing.
+
+    Each event is taken as processed when it was stored (its stream id's time), so realert,
+    threshold and sequence windows span the time they spanned live."""
+    from schemas.events import EVENT_ADAPTER, Event
     from services.alert.engine import backtest
     from services.alert.rules import load_rules
 
@@ -327,13 +334,20 @@ def rules_backtest(
         err.print("[red]set EVENTWATCH_REDIS_URL[/]")
         raise typer.Exit(2)
     client = _client(url, settings)
-    events = []
-    from faststream.redis.parser import BinaryMessageFormatV1
-
-    for _, fields in entries(client, names.EVENTS_STREAM, min=since):
-        data, _headers = BinaryMessageFormatV1.parse(fields[DATA_FIELD.encode()])
-        events.append(EVENT_ADAPTER.validate_json(data))
-    for alert in asyncio.run(backtest(load_rules(rules_file), events)):
+    events: list[Event] = []
+    times: list[datetime] = []
+    skipped = 0
+    for entry_id, fields in entries(client, names.EVENTS_STREAM, min=since):
+        try:
+            events.append(EVENT_ADAPTER.validate_json(wire.payload(fields[DATA_FIELD.encode()])))
+        except (KeyError, ValueError):  # not an event: the alert worker dead-lettered it
+            skipped += 1
+            continue
+        stored_ms = int(entry_id.split(b"-", 1)[0])
+        times.append(datetime.fromtimestamp(stored_ms / 1000, UTC))
+    if skipped:
+        err.print(f"[yellow]skipped {skipped} entries that are not valid events[/]")
+    for alert in asyncio.run(backtest(load_rules(rules_file), events, times)):
         print(alert.model_dump_json())
 
 
