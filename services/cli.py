@@ -186,6 +186,9 @@ def replay(
     out.print(f"published {count} documents to {names.RAW_STREAM}")
 
 
+SUBSCRIBE_REMEMBERED = 10_000  # alert ids `subscribe` keeps to drop an alert's second copy
+
+
 @app.command()
 def subscribe(
     pattern: Annotated[str, typer.Argument(help="rule or severity glob, e.g. 'critical'")] = "*",
@@ -200,13 +203,18 @@ def subscribe(
     # receives what is published on any node.
     pubsub = _client(url, settings).pubsub(ignore_subscribe_messages=True)
     pubsub.psubscribe(names.rule_channel(pattern), names.severity_channel(pattern))
-    seen: set[str] = set()
+    # One alert goes to a rule and a severity channel, both of which may match: print it
+    # once. Its copies arrive together, so remembering the latest ids is enough.
+    recent: dict[str, None] = {}
     try:
         for message in pubsub.listen():
             alert = orjson.loads(message["data"])
-            if alert["alert_id"] not in seen:  # one alert goes to a rule and a severity channel
-                seen.add(alert["alert_id"])
-                print(orjson.dumps(alert).decode(), flush=True)
+            if alert["alert_id"] in recent:
+                continue
+            recent[alert["alert_id"]] = None
+            if len(recent) > SUBSCRIBE_REMEMBERED:
+                del recent[next(iter(recent))]
+            print(orjson.dumps(alert).decode(), flush=True)
     except KeyboardInterrupt:
         pass
 

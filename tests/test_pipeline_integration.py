@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -148,3 +151,56 @@ def test_bad_messages_reach_the_dead_letter_stream_and_the_worker_goes_on(
     assert _metric(pipeline, pipeline.ingest_port, "eventwatch_dead_letters_total") == 3
     # a backtest reads past the bad event the alert worker dead-lettered
     _cli(redis_url, "rules", "backtest", str(ROOT / "rules" / "default.yaml"))
+
+
+def test_subscribe_prints_each_matching_alert_once(redis_url: str) -> None:
+    """`eventwatch subscribe GLOB` listens on the rule and severity channels matching GLOB and
+    prints each alert once, though a matching alert arrives on both of its channels."""
+    client = redis.Redis.from_url(redis_url)
+    env = {**os.environ, "EVENTWATCH_REDIS_URL": redis_url, "EVENTWATCH_LOG_LEVEL": "WARNING"}
+    cmd = [sys.executable, "-m", "services.cli", "subscribe", "*-troops*"]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while client.pubsub_numpat() < 2:  # its two patterns are subscribed
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.1)
+        sent = [("prk-troops-to-russia", "critical"), ("weapons-test", "warning")] * 3
+        for i, (rule, severity) in enumerate(sent):
+            body = orjson.dumps({"alert_id": f"id{i}", "rule": rule, "severity": severity})
+            client.publish(names.severity_channel(severity), body)
+            client.publish(names.rule_channel(rule), body)
+        last = {"alert_id": "last", "rule": "kor-troops", "severity": "info"}
+        client.publish(names.rule_channel("kor-troops"), orjson.dumps(last))
+        lines = _read_until(proc, "last", timeout=30)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    assert [(a["alert_id"], a["rule"]) for a in lines] == [
+        ("id0", "prk-troops-to-russia"),
+        ("id2", "prk-troops-to-russia"),
+        ("id4", "prk-troops-to-russia"),
+        ("last", "kor-troops"),
+    ]
+
+
+def _read_until(proc: subprocess.Popen[bytes], alert_id: str, timeout: float) -> list[dict]:
+    """The JSON lines `proc` prints up to the alert `alert_id`, failing after `timeout`."""
+    import selectors
+
+    assert proc.stdout is not None
+    fd = proc.stdout.fileno()
+    buffer, lines = b"", []
+    with selectors.DefaultSelector() as sel:
+        sel.register(fd, selectors.EVENT_READ)
+        deadline = time.monotonic() + timeout
+        while not lines or lines[-1]["alert_id"] != alert_id:
+            if b"\n" not in buffer:
+                assert sel.select(max(0.0, deadline - time.monotonic())), f"{alert_id}? {lines}"
+                chunk = os.read(fd, 65536)
+                assert chunk, f"subscribe exited before {alert_id}: {lines}"
+                buffer += chunk
+                continue
+            line, buffer = buffer.split(b"\n", 1)
+            lines.append(orjson.loads(line))
+    return lines
