@@ -406,3 +406,23 @@ def test_the_maker_of_the_goods_is_not_their_recipient(nlp: Language) -> None:
     body = "Rebels accused Ethiopia of supplying the militia with Israeli-made rifles and drones."
     transfers = [e for e in events_of(nlp, body) if e.type == "arms_transfer"]
     assert all(e.destination != "ISR" for e in transfers)
+
+
+def test_each_conjoined_sender_sends_its_own_troops(nlp: Language) -> None:
+    body = "Ghana and Senegal have sent 300 peacekeepers each to Liberia."
+    moves = [e for e in events_of(nlp, body) if e.type == "troop_deployment"]
+    assert sorted((e.origin, e.destination) for e in moves) == [("GHA", "LBR"), ("SEN", "LBR")]
+
+
+def test_a_sender_naming_no_place_sends_to_the_place_of_the_story(nlp: Language) -> None:
+    body = (
+        "The UN stabilisation force in Somalia is short of troops.\n\n"
+        "Burundi and Uganda have since contributed larger contingents, and Djibouti "
+        "sent some 400 military police in April."
+    )
+    moves = [e for e in events_of(nlp, body) if e.type == "troop_deployment"]
+    assert sorted((e.origin, e.destination) for e in moves) == [
+        ("BDI", "SOM"),
+        ("DJI", "SOM"),
+        ("UGA", "SOM"),
+    ]

@@ -10,6 +10,7 @@ from services.extract.events.common import (
     _preceding_actors,
     _troop_noun,
 )
+from services.extract.pipeline import TRIGGER_KEY
 from services.extract.quantities import parse_quantity
 from services.extract.view import (
     TO_PREPS,
@@ -17,6 +18,7 @@ from services.extract.view import (
     DocView,
     Fields,
     Lexicon,
+    _actor_at,
     destination_of,
     first_country,
     np_actors,
@@ -42,6 +44,7 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
     destination: Actor | None = None
     troops: Token | None = None
     quantity_head: Token | None = None
+    co_origins: list[str] = []
     confidence = 0.6
     if is_noun:
         if not word.startswith("deploy"):
@@ -113,6 +116,8 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
                 origin = first_country([a for o in agent for a in np_actors(view, o)])
         else:
             origin = first_country(np_actors(view, subj)) or first_country(own)
+            # "Jamaica and Belize contributed contingents": each country sends its own.
+            co_origins = _conjoined_countries(view, subj, origin)
         if origin is None:
             return []
         destination = destination_of(view, [trig], lex)
@@ -124,13 +129,25 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
         others = [
             a.iso3
             for a in sentence_actors(view, sent, lex, trig)
-            if a.iso3 != origin and a.token not in source
+            if a.iso3 != origin
+            and a.iso3 not in co_origins
+            and a.token not in source
+            and a.iso3 not in _fellow_senders(view, sent, trig)
         ]
         unknown_place = any(
             o.ent_type_ in ("GPE", "LOC") and o.i not in view.country_at
             for _, o in prep_objects(trig, TO_PREPS)
         )
-        if not others and (source or unknown_place):
+        # "Guatemala sent 150 military police in January": a sender naming no place at all
+        # sends to the place of the story.
+        placeless = (
+            not is_noun
+            and word in SENDING_VERBS
+            and all(
+                o.ent_type_ in ("DATE", "TIME") for _, o in prep_objects(trig, (*TO_PREPS, "at"))
+            )
+        )
+        if not others and (source or unknown_place or placeless):
             # "flown in from Japan", "landed in East Java" with no other country named:
             # the place of the story, from the sentences before.
             # A country named outright ("Lithuania is hosting") sets a scene; a demonym
@@ -142,7 +159,7 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
                     or view.country_at[a.token].kb_id_ not in ("names", "capitals")
                 ),
             )
-            others = [a.iso3 for a in setting if a.iso3 != origin]
+            others = [a.iso3 for a in setting if a.iso3 != origin and a.iso3 not in co_origins]
             others = [c for c in others if c not in _source_countries(view, trig)]
         if not others:
             return []
@@ -176,8 +193,49 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
         "additional": additional,
         "phase": _phase(word) if not is_noun else None,
     }
-    return [Found("troop_deployment", fields, sent, trig, confidence)]
+    found = [Found("troop_deployment", fields, sent, trig, confidence)]
+    for other in co_origins:
+        if other != dest:
+            found.append(
+                Found("troop_deployment", {**fields, "origin": other}, sent, trig, confidence)
+            )
+    return found
+
+
+# Verbs of a sender giving troops ("sent", "contributed"): the troops go where the story is.
+SENDING_VERBS = frozenset(
+    [
+        *("send", "sends", "sent", "sending", "dispatch", "dispatches", "dispatched"),
+        *("dispatching", "contribute", "contributes", "contributed", "contributing"),
+    ]
+)
+
+
+def _conjoined_countries(view: DocView, subj: Token, origin: str | None) -> list[str]:
+    """The other countries of a conjoined subject ("Jamaica and Belize"), each named alone."""
+    out: list[str] = []
+    for conj in subj.conjuncts:
+        actor = _actor_at(view, conj)
+        if actor is not None and actor.iso3 and actor.iso3 != origin and actor.iso3 not in out:
+            out.append(actor.iso3)
+    return out
 
 
 def _source_countries(view: DocView, trig: Token) -> set[str]:
     return {a.iso3 for _, o in prep_objects(trig, ("from",)) for a in np_actors(view, o) if a.iso3}
+
+
+def _fellow_senders(view: DocView, sent: Span, trig: Token) -> set[str]:
+    """The senders of the sentence's other troop verbs: "X contributed contingents, while Y sent
+    police": one sender is not where the other's troops go."""
+    out: set[str] = set()
+    for span in view.doc.spans.get(TRIGGER_KEY, []):
+        verb = span.root
+        if span.label_ != "deploy" or verb.i == trig.i or not sent.start <= verb.i < sent.end:
+            continue
+        if verb.pos_ not in ("VERB", "AUX"):
+            continue
+        subj = subject_of(verb)
+        if subj is not None and subj.dep_ == "nsubj":
+            out.update(a.iso3 for a in np_actors(view, subj) if a.iso3)
+    return out
