@@ -426,3 +426,21 @@ def test_a_sender_naming_no_place_sends_to_the_place_of_the_story(nlp: Language)
         ("DJI", "SOM"),
         ("UGA", "SOM"),
     ]
+
+
+def test_taking_part_in_an_exercise_named_after_it(nlp: Language) -> None:
+    body = (
+        "Chilean crews and Peruvian instructors took part in an exercise code-named Andes "
+        "Shield at a range near Arica in April."
+    )
+    drills = [e for e in events_of(nlp, body) if e.type == "military_exercise"]
+    assert [(sorted(e.countries), e.name) for e in drills] == [(["CHL", "PER"], "Andes Shield")]
+
+
+def test_two_forces_named_earlier_in_the_same_sentence(nlp: Language) -> None:
+    body = (
+        "Japan has already handed two patrol vessels to the Philippines, and the two navies "
+        "held their first joint rescue exercise off Palawan last year."
+    )
+    drills = [e for e in events_of(nlp, body) if e.type == "military_exercise"]
+    assert [sorted(e.countries) for e in drills] == [["JPN", "PHL"]]

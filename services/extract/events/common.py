@@ -185,7 +185,13 @@ def _collective(view: DocView, np: Token, sent: Span, lex: Lexicon) -> list[Acto
         return []
     out: list[Actor] = []
     # The subjects of the sentences before first: "X and Y met in Z. Both ministers ...".
-    subjects: list[Actor] = []
+    # "X sold cutters to Y, and the two navies held an exercise": the sides named before it in
+    # the same sentence come first.
+    subjects: list[Actor] = [
+        a
+        for a in sentence_actors(view, sent, lex, np)
+        if 0 <= a.token < np.left_edge.i and not _in_topic(view, a)
+    ]
     for prev in _sentences_before(view, sent):
         subj = subject_of(prev.root)
         if subj is not None:

@@ -45,7 +45,16 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
     """military_exercise from "joint military exercises", "war games", "drills by X and Y"."""
     # "held naval drills" with "drills" mistagged as a verb is still the noun.
     mistagged = trig.pos_ not in ("NOUN", "PROPN") and trig.dep_ in ("dobj", "nsubjpass", "pobj")
-    if (trig.pos_ not in ("NOUN", "PROPN") and not mistagged) or trig.dep_ == "compound":
+    # "took part in an exercise code-named Iron Gate": the parser may make the name the head.
+    named_after = (
+        trig.dep_ == "compound"
+        and trig.head.pos_ == "PROPN"
+        and trig.head.i > trig.i
+        and trig.head.dep_ in ("dobj", "obj", "pobj", "nsubjpass")
+    )
+    if (trig.pos_ not in ("NOUN", "PROPN") and not mistagged) or (
+        trig.dep_ == "compound" and not named_after
+    ):
         return []
     left = [t for t in trig.subtree if t.i < trig.i]
     words = {t.lower_ for t in left}
@@ -55,13 +64,13 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
     # "China's drills" is military enough; "diplomatic maneuvers" is not.
     national = trig.lower_ in ("drills", "exercises") and any(t.i in view.country_at for t in left)
     # "held the 21st edition of their annual X exercise": the verb governs the part.
-    anchor = trig
+    anchor = trig.head if named_after else trig
     if trig.dep_ == "pobj" and trig.head.lower_ == "of" and trig.head.head.lower_ in PARTITIVES:
         anchor = trig.head.head
     verb = governing_verb(anchor)
     held = (
         verb is not None
-        and verb.lower_ in lex.words["exercise_verbs"]
+        and (verb.lower_ in lex.words["exercise_verbs"] or _took_part_in(anchor, verb))
         and anchor.dep_ in ("dobj", "obj", "pobj", "nsubjpass")
     )
     # "troops from both countries are due to begin the drills".
@@ -79,7 +88,7 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
     )
     hosts = _exercise_hosts(view, trig)
     # "joined NATO's Nordic Response exercise": a named exercise someone holds or joins.
-    named = held and _name_start(trig) < trig.i
+    named = held and (_name_start(trig) < trig.i or named_after)
     modified = war_games or bool(words & lex.words["exercise_modifiers"]) or national or named
     if len({a.iso3 for a in hosts if a.iso3}) >= 2:
         # "The exercise ... is co-hosted by the Thai and Malaysian armed forces".
@@ -126,6 +135,9 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
     start = _name_start(head)
     if start < head.i and not any(t.i in view.country_at for t in trig.doc[start : head.i]):
         name = trig.doc[start : head.i].text
+    if name is None and named_after:
+        after = [t for t in trig.head.subtree if trig.i < t.i <= trig.head.i and t.pos_ == "PROPN"]
+        name = " ".join(t.text for t in after) or None
     fields: Fields = {"countries": sorted(isos), "name": name}
     return [Found("military_exercise", fields, sent, trig, 0.7)]
 
@@ -145,3 +157,18 @@ def _exercise_hosts(view: DocView, trig: Token) -> list[Actor]:
         for _, pobj in prep_objects(verb, ("by",)):
             found.extend(np_actors(view, pobj))
     return found
+
+
+TAKE_WORDS = frozenset(["take", "takes", "took", "taken", "taking"])
+
+
+def _took_part_in(anchor: Token, verb: Token) -> bool:
+    """ "took part in an exercise": the participants join it as "participated in" would."""
+    prep = anchor.head
+    return (
+        anchor.dep_ == "pobj"
+        and prep.lower_ == "in"
+        and prep.head.lower_ == "part"
+        and prep.head.head.i == verb.i
+        and verb.lower_ in TAKE_WORDS
+    )
