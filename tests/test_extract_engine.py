@@ -444,3 +444,23 @@ def test_two_forces_named_earlier_in_the_same_sentence(nlp: Language) -> None:
     )
     drills = [e for e in events_of(nlp, body) if e.type == "military_exercise"]
     assert [sorted(e.countries) for e in drills] == [["JPN", "PHL"]]
+
+
+def test_a_relative_pronoun_subject_is_its_antecedent(nlp: Language) -> None:
+    body = (
+        "The contract owes much to German Chancellor Friedrich Merz, who made a state visit to "
+        "Ottawa in April."
+    )
+    visits = [e for e in events_of(nlp, body) if e.type == "delegation_visit"]
+    assert [(e.origin, e.destination, e.leader) for e in visits] == [
+        ("DEU", "CAN", "Friedrich Merz")
+    ]
+
+
+def test_the_possessor_of_an_invitation_invites(nlp: Language) -> None:
+    body = (
+        "Brazilian President Lula da Silva, who is attending the independence parade in Luanda "
+        "at Angolan President Joao Lourenco's invitation, arrived on Saturday."
+    )
+    invites = [e for e in events_of(nlp, body) if e.type == "invitation"]
+    assert [(e.origin, e.destination) for e in invites] == [("AGO", "BRA")]

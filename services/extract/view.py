@@ -675,6 +675,9 @@ def subject_of(tok: Token, copulas: frozenset[str] = READY_WORDS) -> Token | Non
         end = dateline_end(cur.sent)
         subjects = [c for c in cur.children if c.dep_ in deps]
         real = [c for c in subjects if c.i > end]
+        if real and real[0].tag_ in ("WP", "WDT") and cur.dep_ == "relcl":
+            # "X, who made a state visit to Y": the relative pronoun stands for X.
+            return cur.head
         if real:
             return real[0]
         if subjects and (swallowed := _after_dateline(cur)) is not None:

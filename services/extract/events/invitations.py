@@ -51,7 +51,10 @@ def invitations(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
                 if subj is not None and invitee_tok is None:
                     invitee_tok = subj
                 inviter = senders
-        inviter += [a for c in trig.children if c.dep_ == "poss" for a in np_actors(view, c)]
+        # "attending the parade at Putin's invitation": the possessor invites, whoever acts.
+        inviter = [
+            a for c in trig.children if c.dep_ == "poss" for a in np_actors(view, c)
+        ] + inviter
     else:
         subj = subject_of(trig)
         if subj is not None:
