@@ -464,3 +464,15 @@ def test_the_possessor_of_an_invitation_invites(nlp: Language) -> None:
     )
     invites = [e for e in events_of(nlp, body) if e.type == "invitation"]
     assert [(e.origin, e.destination) for e in invites] == [("AGO", "BRA")]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Brazil and Sweden agreed on Wednesday to buy four more frigates for the Brazilian navy.",
+        "Brazil and Sweden signed a trade agreement in Stockholm on Wednesday.",
+    ],
+)
+def test_agreeing_on_goods_or_trade_is_a_deal(nlp: Language, body: str) -> None:
+    deals = [e for e in events_of(nlp, body) if e.type == "agreement"]
+    assert [(sorted(e.parties), e.agreement_kind) for e in deals] == [(["BRA", "SWE"], "deal")]

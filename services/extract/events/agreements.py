@@ -168,6 +168,23 @@ def _for_goods(view: DocView, trig: Token, clause: Token) -> bool:
     """An agreement for things or for making them: "signed an agreement for 26 jets", "an
     agreement to build an oil pipeline"."""
     heads = {trig, clause, *(c for c in trig.children if c.dep_ in ("dobj", "obj"))}
+    # "a trade agreement", "commercial agreements": a deal by its own modifier.
+    if any(
+        c.dep_ in ("amod", "compound") and c.lower_ in TRADE_WORDS
+        for head in heads
+        for c in head.children
+    ):
+        return True
+    # "agreed to add a third submarine", "agreed to buy 12 jets": what is agreed is goods.
+    if any(
+        t.i in view.item_at
+        for c in trig.children
+        if c.dep_ == "xcomp"
+        for o in c.children
+        if o.dep_ in ("dobj", "obj")
+        for t in o.subtree
+    ):
+        return True
     if any(
         c.dep_ in ("acl", "relcl") and c.lower_ in CONTRACT_VERBS
         for head in heads
@@ -199,3 +216,7 @@ COMMERCE_WORDS = frozenset(
 
 
 ANAPHORIC_DOCS = frozenset(["draft", "text", "document", "documents", "deal", "agreement"])
+
+
+# Modifiers that make an agreement a deal ("a trade agreement", "commercial agreements").
+TRADE_WORDS = frozenset(["trade", "commercial", "business", "investment", "purchase", "arms"])
