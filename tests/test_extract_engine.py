@@ -476,3 +476,20 @@ def test_the_possessor_of_an_invitation_invites(nlp: Language) -> None:
 def test_agreeing_on_goods_or_trade_is_a_deal(nlp: Language, body: str) -> None:
     deals = [e for e in events_of(nlp, body) if e.type == "agreement"]
     assert [(sorted(e.parties), e.agreement_kind) for e in deals] == [(["BRA", "SWE"], "deal")]
+
+
+def test_a_pronoun_sender_in_reported_speech_is_the_speaker(nlp: Language) -> None:
+    body = "Norway said on Monday it would send between 200 and 300 soldiers to Latvia next year."
+    moves = [e for e in events_of(nlp, body) if e.type == "troop_deployment"]
+    assert [(e.origin, e.destination, e.troops_min, e.troops_max) for e in moves] == [
+        ("NOR", "LVA", 200, 300)
+    ]
+
+
+def test_one_due_to_be_received_meets_the_host(nlp: Language) -> None:
+    body = (
+        "Kenyan Foreign Minister Musalia Mudavadi arrived in Accra on Monday. He is scheduled "
+        "to be received by Ghanaian President John Mahama later on Tuesday."
+    )
+    meetings = [e for e in events_of(nlp, body) if e.type == "meeting"]
+    assert [sorted(e.participants) for e in meetings] == [["John Mahama", "Musalia Mudavadi"]]

@@ -1125,3 +1125,24 @@ def _day_around(ent: Span) -> int:
     if words[-2:] in (["day", "before"], ["day", "after"]) and nxt and not doc[ent.end].is_punct:
         return -1 if words[-1] == "before" else 1
     return 0
+
+
+IMPERSONAL_PRONOUNS = frozenset(["it", "they"])
+
+
+def speaker_for(subj: Token) -> Token | None:
+    """The speaker a pronoun subject stands for in reported speech: "Sweden said it would send
+    troops", "Washington has said it will not sell jets" (the subject of the reporting verb)."""
+    if subj.lower_ not in IMPERSONAL_PRONOUNS:
+        return None
+    cur = subj.head
+    for _ in range(4):
+        if cur.dep_ == "ccomp":
+            speakers = [c for c in cur.head.children if c.dep_ == "nsubj"]
+            return (
+                speakers[0] if speakers and speakers[0].lower_ not in IMPERSONAL_PRONOUNS else None
+            )
+        if cur.dep_ not in ("xcomp", "conj") or cur.head.i == cur.i:
+            return None
+        cur = cur.head
+    return None

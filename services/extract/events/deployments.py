@@ -24,6 +24,7 @@ from services.extract.view import (
     np_actors,
     prep_objects,
     sentence_actors,
+    speaker_for,
     subject_of,
 )
 
@@ -115,7 +116,12 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
                 agent = [o for p, o in prep_objects(trig, ("by",))]
                 origin = first_country([a for o in agent for a in np_actors(view, o)])
         else:
-            origin = first_country(np_actors(view, subj)) or first_country(own)
+            speaker = speaker_for(subj)
+            origin = (
+                first_country(np_actors(view, subj))
+                or first_country(own)
+                or (first_country(np_actors(view, speaker)) if speaker is not None else None)
+            )
             # "Jamaica and Belize contributed contingents": each country sends its own.
             co_origins = _conjoined_countries(view, subj, origin)
         if origin is None:

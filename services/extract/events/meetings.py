@@ -45,20 +45,27 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
     parts: list[Actor] = []
     if hosting:
         # "X was received by Y": the one received is a side too.
-        for child in trig.children:
-            if child.dep_ == "nsubjpass":
-                parts.extend(np_actors(view, child))
-                # ... and the host, its agent ("was received by the head of state, X").
-                for _, agent in prep_objects(trig, ("by",)):
-                    parts.extend(np_actors(view, agent))
-                    # "by the head of state, General X,": the name the parser hung on the verb.
-                    parts.extend(
-                        a
-                        for c in trig.children
-                        if c.dep_ in ("npadvmod", "appos") and c.i > agent.i
-                        for a in np_actors(view, c)
-                        if a.person
-                    )
+        received = [c for c in trig.children if c.dep_ == "nsubjpass"]
+        if (
+            not received
+            and trig.dep_ == "xcomp"
+            and any(c.dep_ == "auxpass" for c in trig.children)
+        ):
+            # "X is scheduled / due to be received by Y": the subject of the raising verb.
+            received = [c for c in trig.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+        for child in received:
+            parts.extend(np_actors(view, child))
+            # ... and the host, its agent ("was received by the head of state, X").
+            for _, agent in prep_objects(trig, ("by",)):
+                parts.extend(np_actors(view, agent))
+                # "by the head of state, General X,": the name the parser hung on the verb.
+                parts.extend(
+                    a
+                    for c in trig.children
+                    if c.dep_ in ("npadvmod", "appos") and c.i > agent.i
+                    for a in np_actors(view, c)
+                    if a.person
+                )
     verb = trig if not is_noun else governing_verb(trig)
     if is_noun and verb is not None and _invited_to(verb):
         return []  # "invited X to attend the summit": the invitation, no meeting yet
