@@ -493,3 +493,12 @@ def test_one_due_to_be_received_meets_the_host(nlp: Language) -> None:
     )
     meetings = [e for e in events_of(nlp, body) if e.type == "meeting"]
     assert [sorted(e.participants) for e in meetings] == [["John Mahama", "Musalia Mudavadi"]]
+
+
+def test_troops_due_to_arrive_come_to_the_place_of_the_story(nlp: Language) -> None:
+    body = (
+        "NATO's spring exercise opened in eastern Romania on Monday.\n\n"
+        "About 900 French paratroopers are due to arrive by Thursday."
+    )
+    moves = [e for e in events_of(nlp, body) if e.type == "troop_deployment"]
+    assert [(e.origin, e.destination, e.troops_min) for e in moves] == [("FRA", "ROU", 900)]

@@ -13,6 +13,8 @@ from services.extract.events.common import (
 from services.extract.pipeline import TRIGGER_KEY
 from services.extract.quantities import parse_quantity
 from services.extract.view import (
+    DUE_WORDS,
+    READY_WORDS,
     TO_PREPS,
     Actor,
     DocView,
@@ -81,7 +83,8 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
             ):
                 # "troops remained in X", "a contingent of soldiers would arrive": the troops
                 # are the subject (a verb with an object of its own moves something else).
-                subj = subject_of(trig)
+                # ... also of a raising copula ("1,200 marines are due to arrive").
+                subj = subject_of(trig, READY_WORDS | DUE_WORDS)
                 if subj is not None:
                     troops = _troop_noun(view, [subj])
                 if troops is None and any(c.dep_ == "auxpass" for c in trig.children):
@@ -213,6 +216,8 @@ SENDING_VERBS = frozenset(
     [
         *("send", "sends", "sent", "sending", "dispatch", "dispatches", "dispatched"),
         *("dispatching", "contribute", "contributes", "contributed", "contributing"),
+        # "1,200 marines are due to arrive by Friday": troops arriving arrive where the story is.
+        *("arrive", "arrives", "arrived", "arriving"),
     ]
 )
 
