@@ -502,3 +502,9 @@ def test_troops_due_to_arrive_come_to_the_place_of_the_story(nlp: Language) -> N
     )
     moves = [e for e in events_of(nlp, body) if e.type == "troop_deployment"]
     assert [(e.origin, e.destination, e.troops_min) for e in moves] == [("FRA", "ROU", 900)]
+
+
+def test_a_major_city_other_than_the_capital_names_its_country(nlp: Language) -> None:
+    body = "Chilean President Gabriel Boric is expected to travel to Shanghai next week."
+    visits = [e for e in events_of(nlp, body) if e.type == "delegation_visit"]
+    assert [(e.origin, e.destination, e.place) for e in visits] == [("CHL", "CHN", "Shanghai")]
