@@ -508,3 +508,25 @@ def test_a_major_city_other_than_the_capital_names_its_country(nlp: Language) ->
     body = "Chilean President Gabriel Boric is expected to travel to Shanghai next week."
     visits = [e for e in events_of(nlp, body) if e.type == "delegation_visit"]
     assert [(e.origin, e.destination, e.place) for e in visits] == [("CHL", "CHN", "Shanghai")]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "Mexican President Claudia Sheinbaum has been invited to attend Canada's national "
+            "day parade in Ottawa on July 1.",
+            ("CAN", "MEX"),
+        ),
+        (
+            "Greek Foreign Minister George Gerapetritis used Friday's talks to invite his "
+            "Egyptian counterpart, Foreign Minister Badr Abdelatty, to the opening of a port.",
+            ("GRC", "EGY"),
+        ),
+    ],
+)
+def test_invited_to_attend_a_hosts_event_or_by_the_subject_above(
+    nlp: Language, body: str, expected: tuple[str, str]
+) -> None:
+    invites = [e for e in events_of(nlp, body) if e.type == "invitation"]
+    assert [(e.origin, e.destination) for e in invites] == [expected]

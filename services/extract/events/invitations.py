@@ -59,6 +59,10 @@ def invitations(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
         subj = subject_of(trig)
         if subj is not None:
             inviter = np_actors(view, subj)
+        if not inviter and trig.dep_ == "xcomp" and (upper := subject_of(trig.head)) is not None:
+            # "X used the meeting to invite Y": an object that names nobody (an occasion, an
+            # instrument) does not invite; the subject above does.
+            inviter = np_actors(view, upper)
         for child in trig.children:
             # The first object: a later one sums the act up ("invited X, an invitation ...").
             if child.dep_ in ("dobj", "obj", "nsubjpass") and invitee_tok is None:
@@ -69,9 +73,13 @@ def invitations(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
         hosts = [a for _, o in prep_objects(trig, ("to",)) for a in np_actors(view, o, conj=False)]
         # "X invited Y to visit Nairobi": the place to be visited is the inviter's too.
         for verb in trig.children:
-            if verb.dep_ == "xcomp" and verb.lower_ in ("visit", "come"):
+            if verb.dep_ == "xcomp" and verb.lower_ in ("visit", "come", *ATTEND_WORDS):
                 places = [c for c in verb.children if c.dep_ in ("dobj", "obj")]
                 places += [o for _, o in prep_objects(verb, ("to",))]
+                if verb.lower_ in ATTEND_WORDS:
+                    # "invited to attend France's parade in Paris": the event's host invites.
+                    places += [o for _, o in prep_objects(verb, ("in",))]
+                    places += [o for p in places[:] for _, o in prep_objects(p, ("in",))]
                 hosts += [a for o in places for a in np_actors(view, o, conj=False)]
         origin = first_country([a for a in hosts if a.person is None])
     if invitee_tok is not None and not is_noun:
@@ -137,3 +145,6 @@ def _occasion(trig: Token, scope: list[Token], lex: Lexicon) -> str | None:
                     end = t.i + 1 if t.is_title else t.i
                     return t.doc[start:end].text
     return None
+
+
+ATTEND_WORDS = frozenset(["attend", "join", "watch", "witness"])
