@@ -215,7 +215,8 @@ def test_a_club_or_company_name_is_nobody(nlp: Language) -> None:
         "Friday to begin a ten-day tour of South Korea.\n\n"
         "Rio Claro's last visit to South Korea ended in a draw in 2019."
     )
-    assert [e for e in events_of(nlp, body) if e.type == "delegation_visit"] == []
+    visits = [e for e in events_of(nlp, body) if e.type == "delegation_visit"]
+    assert [(e.origin, e.destination) for e in visits] == [("KEN", "UGA")]
 
 
 def test_a_name_takes_no_country_from_the_sentence_before(nlp: Language) -> None:
@@ -530,3 +531,23 @@ def test_invited_to_attend_a_hosts_event_or_by_the_subject_above(
 ) -> None:
     invites = [e for e in events_of(nlp, body) if e.type == "invitation"]
     assert [(e.origin, e.destination) for e in invites] == [expected]
+
+
+def test_the_two_leaders_are_the_two_named_before(nlp: Language) -> None:
+    body = (
+        "Libya's presidential council chief, Mohamed al-Menfi, arrived in Tunis on Sunday for "
+        "talks with President Kais Saied.\n\n"
+        "The two leaders met at the Carthage palace on Monday."
+    )
+    meetings = [e for e in events_of(nlp, body) if e.type == "meeting"]
+    assert [sorted(e.participants) for e in meetings] == [["Kais Saied", "Mohamed al-Menfi"]]
+
+
+def test_a_topic_discussed_is_not_where_the_talks_were(nlp: Language) -> None:
+    body = (
+        "Kenyan President William Ruto arrived in Kampala on Monday.\n\n"
+        "Ruto was received by President Yoweri Museveni at State House, and the two leaders "
+        "discussed the security situation in Juba."
+    )
+    visits = [e for e in events_of(nlp, body) if e.type == "delegation_visit"]
+    assert [(e.origin, e.destination) for e in visits] == [("KEN", "UGA")]

@@ -7,6 +7,7 @@ from spacy.tokens import Span, Token
 from services.extract.events.common import (
     Found,
     _invited_to,
+    _sentences_before,
 )
 from services.extract.events.visits import _visit
 from services.extract.view import (
@@ -96,6 +97,9 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
         subj = subject_of(verb)
         if subj is not None:
             parts = np_actors(view, subj) + parts
+            if not any(a.person for a in parts):
+                # "The two leaders met at the palace": the two named just before.
+                parts = _pair_named_before(view, subj, sent) + parts
             # "X and his counterpart Y held talks": the parser may give the verb two subjects.
             for other in verb.children:
                 if other.dep_ == "nsubj" and other.i != subj.i and subj.dep_ == "nsubj":
@@ -149,8 +153,9 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
     place = None
     where = [t for t in (trig, verb) if t is not None]
     where += [o for t in list(where) for _, o in prep_objects(t, ("with",))]
-    if not is_noun:
-        # "met Chinese President Xi Jinping in Beijing": the place may hang on the object.
+    if not is_noun and not discuss:
+        # "met Chinese President Xi Jinping in Beijing": the place may hang on the object (but
+        # "discussed the situation in Khartoum" names a topic, not where they met).
         where += [c for c in trig.children if c.dep_ in ("dobj", "obj")]
     if hosting:
         # The guest is the object: only a preposition tells the place ("hosted X in Y").
@@ -210,3 +215,27 @@ def _appositive_partners(view: DocView, verb: Token, holders: list[Token]) -> li
             if cand.left_edge.i == after:
                 out.extend(a for a in np_actors(view, cand) if a.person)
     return out
+
+
+# Nouns for a pair of people ("the two leaders", "both ministers", "the two men").
+PAIR_NOUNS = frozenset(
+    ["leaders", "men", "women", "presidents", "ministers", "premiers", "chiefs", "heads"]
+)
+
+
+def _pair_named_before(view: DocView, np: Token, sent: Span) -> list[Actor]:
+    """The two people a subject "the two leaders" stands for: the nearest two named before it,
+    in its sentence or the two before."""
+    if np.lower_ not in PAIR_NOUNS or not any(c.lower_ in ("two", "both") for c in np.children):
+        return []
+    first = sent.start
+    for prev in _sentences_before(view, sent):
+        first = prev.start
+    out: list[Actor] = []
+    for i in range(np.i - 1, first - 1, -1):
+        person = view.person_at.get(i)
+        if person is not None and all(a.person != person.name for a in out):
+            out.append(Actor(person.iso3, person.name, token=i))
+        if len(out) == 2:
+            return out
+    return []
