@@ -215,8 +215,7 @@ def test_a_club_or_company_name_is_nobody(nlp: Language) -> None:
         "Friday to begin a ten-day tour of South Korea.\n\n"
         "Rio Claro's last visit to South Korea ended in a draw in 2019."
     )
-    visits = [e for e in events_of(nlp, body) if e.type == "delegation_visit"]
-    assert [(e.origin, e.destination) for e in visits] == [("KEN", "UGA")]
+    assert [e for e in events_of(nlp, body) if e.type == "delegation_visit"] == []
 
 
 def test_a_name_takes_no_country_from_the_sentence_before(nlp: Language) -> None:
