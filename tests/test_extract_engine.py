@@ -550,3 +550,21 @@ def test_a_topic_discussed_is_not_where_the_talks_were(nlp: Language) -> None:
     )
     visits = [e for e in events_of(nlp, body) if e.type == "delegation_visit"]
     assert [(e.origin, e.destination) for e in visits] == [("KEN", "UGA")]
+
+
+def test_it_continues_a_country_subject(nlp: Language) -> None:
+    body = (
+        "Romania, which borders Ukraine, has modernised its air force since Russia invaded.\n\n"
+        "In 2024 it signed a contract with the United States for 32 F-35 fighter jets."
+    )
+    deals = [e for e in events_of(nlp, body) if e.type == "agreement"]
+    assert [sorted(e.parties) for e in deals] == [["ROU", "USA"]]
+
+
+def test_it_is_the_ministry_of_its_country(nlp: Language) -> None:
+    body = (
+        "Thailand's defence ministry on Friday denied a newspaper report that it was close to "
+        "buying fighter jets from Sweden."
+    )
+    transfers = [e for e in events_of(nlp, body) if e.type == "arms_transfer"]
+    assert [(e.origin, e.destination, e.modality) for e in transfers] == [("SWE", "THA", "negated")]

@@ -493,6 +493,10 @@ def _resolve_pronouns(view: DocView) -> None:
     doc = view.doc
     last: Person | None = None
     last_sent = -1
+    # A subject "it" continues the subject before it when that one was a country ("Vietnam's
+    # defence ministry denied a report that it was buying jets"); any other subject ends that.
+    state: Span | None = None
+    state_sent = -1
     for i in _tokens_where(doc, "DEP", lambda dep: dep in ("nsubj", "nsubjpass")):
         tok = doc[i]
         sent_no = view.sent_no[i]
@@ -502,6 +506,28 @@ def _resolve_pronouns(view: DocView) -> None:
         elif tok.lower_ in PERSONAL_PRONOUNS and last is not None and sent_no - last_sent <= 2:
             view.person_at[tok.i] = last
             view.person_span[tok.i] = doc[tok.i : tok.i + 1]
+        if tok.lower_ == "it" and tok.i not in view.country_at:
+            if state is not None and sent_no - state_sent <= 1:
+                view.country_at[tok.i] = state
+            continue
+        # Only a main clause's subject sets the topic ("Poland, which X, has backed Kyiv since
+        # Russia invaded. In 2023 it ..." is Poland).
+        head = tok.head
+        if head.dep_ == "ROOT" or (head.dep_ == "conj" and head.head.dep_ == "ROOT"):
+            state, state_sent = _subject_state(view, tok), sent_no
+
+
+def _subject_state(view: DocView, subj: Token) -> Span | None:
+    """The country a subject names by itself or as its owner ("Greece", "Seoul's defence
+    ministry"), not through a person."""
+    if subj.i in view.person_at:
+        return None
+    if subj.i in view.country_at:
+        return view.country_at[subj.i]
+    for child in subj.children:
+        if child.dep_ == "poss" and child.i in view.country_at:
+            return view.country_at[child.i]
+    return None
 
 
 # Office nouns that, as "the minister" or "the Cambodian leader", name a person told before.
