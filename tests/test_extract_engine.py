@@ -568,3 +568,12 @@ def test_it_is_the_ministry_of_its_country(nlp: Language) -> None:
     )
     transfers = [e for e in events_of(nlp, body) if e.type == "arms_transfer"]
     assert [(e.origin, e.destination, e.modality) for e in transfers] == [("SWE", "THA", "negated")]
+
+
+def test_troops_opening_a_drill_hold_it(nlp: Language) -> None:
+    body = (
+        "Indian and Egyptian troops opened their largest joint desert drill in three years "
+        "near Jaisalmer on Sunday."
+    )
+    drills = [e for e in events_of(nlp, body) if e.type == "military_exercise"]
+    assert [sorted(e.countries) for e in drills] == [["EGY", "IND"]]

@@ -34,6 +34,7 @@ EXERCISE_OPENERS = (
     "stage",
     "conduct",
     "start",
+    "open",
 )
 
 
