@@ -577,3 +577,14 @@ def test_troops_opening_a_drill_hold_it(nlp: Language) -> None:
     )
     drills = [e for e in events_of(nlp, body) if e.type == "military_exercise"]
     assert [sorted(e.countries) for e in drills] == [["EGY", "IND"]]
+
+
+def test_the_two_armies_across_a_short_aside(nlp: Language) -> None:
+    body = (
+        "Morocco and Senegal signed a defence cooperation accord in Rabat on Monday.\n\n"
+        '"This is not about any third country," he said.\n\n'
+        "Officers were cautious.\n\n"
+        "In June 2023, the two armies staged the Atlas Lion exercise near Agadir."
+    )
+    drills = [e for e in events_of(nlp, body) if e.type == "military_exercise"]
+    assert [sorted(e.countries) for e in drills] == [["MAR", "SEN"]]

@@ -200,6 +200,15 @@ def _collective(view: DocView, np: Token, sent: Span, lex: Lexicon) -> list[Acto
         if actor.iso3 and all(a.iso3 != actor.iso3 for a in out):
             out.append(actor)
     size = 3 if any(t.lower_ == "three" for t in np.subtree) else 2
+    if len(out) < size:
+        # "Egypt will not send troops to Sudan," he said ... Military ties predate the war.
+        # The two armies ...": a short aside may stand between; the third sentence back.
+        third = list(_sentences_before(view, sent, 3))[2:]
+        for prev in third:
+            for actor in sentence_actors(view, prev, lex, prev.root):
+                fresh = all(a.iso3 != actor.iso3 for a in out)
+                if actor.iso3 and fresh and not _in_topic(view, actor):
+                    out.append(actor)
     return out[:size] if len(out) >= size else []
 
 
