@@ -588,3 +588,23 @@ def test_the_two_armies_across_a_short_aside(nlp: Language) -> None:
     )
     drills = [e for e in events_of(nlp, body) if e.type == "military_exercise"]
     assert [sorted(e.countries) for e in drills] == [["MAR", "SEN"]]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "Kenya and Ethiopia held talks in Addis Ababa last week. Negotiators from both "
+            "countries are now working on a border treaty.",
+            (["ETH", "KEN"], "treaty"),
+        ),
+        ("Chile and Peru are negotiating a new trade deal.", (["CHL", "PER"], "deal")),
+    ],
+)
+def test_an_agreement_being_negotiated(
+    nlp: Language, body: str, expected: tuple[list[str], str]
+) -> None:
+    deals = [e for e in events_of(nlp, body) if e.type == "agreement"]
+    assert [(sorted(e.parties), e.agreement_kind, e.status) for e in deals] == [
+        (*expected, "negotiating")
+    ]

@@ -69,6 +69,14 @@ def agreements(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fou
         if trig.dep_ == "pobj" and trig.head.lower_ in COMPARISON_PREPS:
             return []  # "signed a treaty, unlike Moscow's pact with X": a contrast, no event
         explicit = len({a.iso3 for a in parties if a.iso3}) >= 2
+        negotiating = verb is not None and _negotiated(trig, verb)
+        if negotiating and verb is not None and not (signed or governed):
+            # "negotiators from both countries are working on a trade agreement".
+            subj = subject_of(verb)
+            if subj is not None and not _company(subj, lex):
+                parties = (np_actors(view, subj) or _collective(view, subj, sent, lex)) + parties
+            status = "negotiating"
+            explicit = len({a.iso3 for a in parties if a.iso3}) >= 2
         if not (signed or governed or explicit):
             return []
         if signed and not (governed or explicit) and _of_earlier_deal(trig, lex):
@@ -220,3 +228,25 @@ ANAPHORIC_DOCS = frozenset(["draft", "text", "document", "documents", "deal", "a
 
 # Modifiers that make an agreement a deal ("a trade agreement", "commercial agreements").
 TRADE_WORDS = frozenset(["trade", "commercial", "business", "investment", "purchase", "arms"])
+
+
+# Verbs of an agreement still being made ("negotiating a deal", "working on a treaty").
+NEGOTIATE_VERBS = frozenset(
+    [
+        *("negotiate", "negotiates", "negotiating", "draft", "drafts", "drafting"),
+        *("finalise", "finalising", "finalize", "finalizing", "hammer", "hammering"),
+    ]
+)
+WORK_VERBS = frozenset(["work", "works", "working", "worked"])
+
+
+def _negotiated(trig: Token, verb: Token) -> bool:
+    """ "negotiating a deal", "working on a trade agreement": the agreement is being made."""
+    if verb.lower_ in NEGOTIATE_VERBS and trig.dep_ in ("dobj", "obj"):
+        return True
+    return (
+        verb.lower_ in WORK_VERBS
+        and trig.dep_ == "pobj"
+        and trig.head.lower_ in ("on", "toward", "towards")
+        and trig.head.head.i == verb.i
+    )
