@@ -608,3 +608,12 @@ def test_an_agreement_being_negotiated(
     assert [(sorted(e.parties), e.agreement_kind, e.status) for e in deals] == [
         (*expected, "negotiating")
     ]
+
+
+def test_troops_flown_in_for_a_drill_from_a_known_region(nlp: Language) -> None:
+    body = (
+        "Kazakhstan is hosting a joint drill near Almaty this week.\n\n"
+        "Some 500 paratroopers from Xinjiang were flown in for the drill on Friday."
+    )
+    moves = [e for e in events_of(nlp, body) if e.type == "troop_deployment"]
+    assert [(e.origin, e.destination, e.troops_min) for e in moves] == [("CHN", "KAZ", 500)]

@@ -153,7 +153,10 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
             not is_noun
             and word in SENDING_VERBS
             and all(
-                o.ent_type_ in ("DATE", "TIME") for _, o in prep_objects(trig, (*TO_PREPS, "at"))
+                o.ent_type_ in ("DATE", "TIME")
+                # "flown in for the drill": a purpose, not a place.
+                or (p == "for" and o.ent_type_ not in ("GPE", "LOC") and o.i not in view.country_at)
+                for p, o in prep_objects(trig, (*TO_PREPS, "at"))
             )
         )
         if not others and (source or unknown_place or placeless):
@@ -218,6 +221,8 @@ SENDING_VERBS = frozenset(
         *("dispatching", "contribute", "contributes", "contributed", "contributing"),
         # "1,200 marines are due to arrive by Friday": troops arriving arrive where the story is.
         *("arrive", "arrives", "arrived", "arriving"),
+        # "soldiers had been flown in for the drill": flown in to where the story is.
+        *("flown", "airlifted"),
     ]
 )
 
