@@ -617,3 +617,25 @@ def test_troops_flown_in_for_a_drill_from_a_known_region(nlp: Language) -> None:
     )
     moves = [e for e in events_of(nlp, body) if e.type == "troop_deployment"]
     assert [(e.origin, e.destination, e.troops_min) for e in moves] == [("CHN", "KAZ", 500)]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "About 400 Rwandan soldiers left Kigali on Monday night to join the UN mission in "
+            "the Central African Republic.",
+            [("RWA", "CAF", 400)],
+        ),
+        (
+            "A battalion of 600 Indian soldiers left for South Sudan on Monday.",
+            [("IND", "SSD", 600)],
+        ),
+        ("The last 300 Russian soldiers left Syria on Friday.", []),
+    ],
+)
+def test_troops_leaving_go_where_they_are_bound(
+    nlp: Language, body: str, expected: list[tuple[str, str, int]]
+) -> None:
+    moves = [e for e in events_of(nlp, body) if e.type == "troop_deployment"]
+    assert [(e.origin, e.destination, e.troops_min) for e in moves] == expected

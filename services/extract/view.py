@@ -790,15 +790,19 @@ def sentence_actors(view: DocView, sent: Span, lex: Lexicon, trigger: Token) -> 
     return _dedupe_actors(out)
 
 
-def destination_of(view: DocView, toks: Iterable[Token], lex: Lexicon) -> Actor | None:
-    """Where something goes: "to Russia", "in Pyongyang", "visited North Korea", "to aid Moscow"."""
+def destination_of(
+    view: DocView, toks: Iterable[Token], lex: Lexicon, objects: bool = True
+) -> Actor | None:
+    """Where something goes: "to Russia", "in Pyongyang", "visited North Korea", "to aid Moscow"
+    (`objects=False`: a verb's object is the place left, as in "left Nairobi", not the goal)."""
+    toks = list(toks)
     for tok in toks:
         for _, pobj in prep_objects(tok, TO_PREPS):
             actors = np_actors(view, pobj)
             if actors and actors[0].iso3:
                 return actors[0]
         for child in tok.children:
-            if child.dep_ in ("dobj", "obj") and tok.pos_ == "VERB":
+            if objects and child.dep_ in ("dobj", "obj") and tok.pos_ == "VERB":
                 actors = np_actors(view, child, conj=False)
                 if actors and actors[0].iso3 and actors[0].person is None:
                     return actors[0]
@@ -811,6 +815,11 @@ def destination_of(view: DocView, toks: Iterable[Token], lex: Lexicon) -> Actor 
                 for obj in child.children:
                     if obj.dep_ in ("dobj", "obj"):
                         actors = np_actors(view, obj)
+                        # "to join the UN mission in Haiti": where the joined force is.
+                        actors += [
+                            a for _, o in prep_objects(obj, TO_PREPS) for a in np_actors(view, o)
+                        ]
+                        actors = [a for a in actors if a.person is None] or actors
                         if actors and actors[0].iso3:
                             return actors[0]
     return None

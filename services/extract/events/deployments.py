@@ -76,10 +76,12 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
             objects = [c for c in trig.children if c.dep_ in ("dobj", "obj", "nsubjpass")]
             troops = _troop_noun(view, objects)
             moving = word in lex.words["troop_subject_verbs"]
+            # "troops left the airport": the object of leaving is the place left.
+            leaving = word in LEAVE_WORDS
             if (
                 troops is None
                 and moving
-                and not any(c.dep_ in ("dobj", "obj") for c in trig.children)
+                and (leaving or not any(c.dep_ in ("dobj", "obj") for c in trig.children))
             ):
                 # "troops remained in X", "a contingent of soldiers would arrive": the troops
                 # are the subject (a verb with an object of its own moves something else).
@@ -129,7 +131,10 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
             co_origins = _conjoined_countries(view, subj, origin)
         if origin is None:
             return []
-        destination = destination_of(view, [trig], lex)
+        # "troops left Syria": the place left is no destination.
+        destination = destination_of(view, [trig], lex, objects=word not in LEAVE_WORDS)
+        if destination is None and word in LEAVE_WORDS:
+            return []  # leaving says where troops go only with "for X" or "to join ... in X"
     dest = destination.iso3 if destination else None
     if dest is None or dest == origin:
         confidence -= 0.15
@@ -255,3 +260,8 @@ def _fellow_senders(view: DocView, sent: Span, trig: Token) -> set[str]:
         if subj is not None and subj.dep_ == "nsubj":
             out.update(a.iso3 for a in np_actors(view, subj) if a.iso3)
     return out
+
+
+LEAVE_WORDS = frozenset(
+    ["leave", "leaves", "left", "leaving", "depart", "departs", "departed", "departing"]
+)
