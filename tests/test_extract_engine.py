@@ -639,3 +639,18 @@ def test_troops_leaving_go_where_they_are_bound(
 ) -> None:
     moves = [e for e in events_of(nlp, body) if e.type == "troop_deployment"]
     assert [(e.origin, e.destination, e.troops_min) for e in moves] == expected
+
+
+def test_fighter_designations_and_the_nearest_it(nlp: Language) -> None:
+    body = (
+        "Paris has said it will not sell Rafales to Serbia while Belgrade keeps the "
+        "Russian-made S-300 air defence systems it bought in 2018, and Washington says it "
+        "will not sell F-16s to Hungary."
+    )
+    transfers = {
+        (e.origin, e.destination, tuple(e.items))
+        for e in events_of(nlp, body)
+        if e.type == "arms_transfer"
+    }
+    assert ("RUS", "SRB", ("air defense systems",)) in transfers
+    assert ("USA", "HUN", ("fighter jets",)) in transfers

@@ -7,6 +7,7 @@ governing verbs, destinations, modality and dates.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -472,6 +473,10 @@ def _view(doc: Doc, ents: Iterable[Span], named: list[Span], people: People) -> 
         for span in doc.spans.get(key, []):
             for tok in span:
                 target[tok.i] = span.label_
+    # Fighter designations ("F-35s", "Su-35", "MiG-29"): fighter jets by name.
+    for tok in doc:
+        if tok.i not in view.item_at and FIGHTER_DESIGNATION.fullmatch(tok.text):
+            view.item_at[tok.i] = "fighter jets"
     for span in doc.spans.get(UNIT_KEY, []):
         for tok in span:
             view.unit_at[tok.i] = span.label_
@@ -485,6 +490,7 @@ def _view(doc: Doc, ents: Iterable[Span], named: list[Span], people: People) -> 
 
 
 PERSONAL_PRONOUNS = frozenset(["he", "she"])
+FIGHTER_DESIGNATION = re.compile(r"(?:F|FA|F/A|Su|MiG|J|JF|KF|TF)-\d{1,2}[A-Z]{0,2}s?")
 
 
 def _resolve_pronouns(view: DocView) -> None:
@@ -497,6 +503,8 @@ def _resolve_pronouns(view: DocView) -> None:
     # defence ministry denied a report that it was buying jets"); any other subject ends that.
     state: Span | None = None
     state_sent = -1
+    near: Span | None = None
+    near_sent = -1
     for i in _tokens_where(doc, "DEP", lambda dep: dep in ("nsubj", "nsubjpass")):
         tok = doc[i]
         sent_no = view.sent_no[i]
@@ -507,9 +515,14 @@ def _resolve_pronouns(view: DocView) -> None:
             view.person_at[tok.i] = last
             view.person_span[tok.i] = doc[tok.i : tok.i + 1]
         if tok.lower_ == "it" and tok.i not in view.country_at:
-            if state is not None and sent_no - state_sent <= 1:
+            # In its own sentence the nearest country subject before it ("Washington says it
+            # won't sell jets while Ankara keeps systems it bought" is Ankara).
+            if near is not None and near_sent == sent_no:
+                view.country_at[tok.i] = near
+            elif state is not None and sent_no - state_sent <= 1:
                 view.country_at[tok.i] = state
             continue
+        near, near_sent = _subject_state(view, tok), sent_no
         # Only a main clause's subject sets the topic ("Poland, which X, has backed Kyiv since
         # Russia invaded. In 2023 it ..." is Poland).
         head = tok.head
