@@ -654,3 +654,9 @@ def test_fighter_designations_and_the_nearest_it(nlp: Language) -> None:
     }
     assert ("RUS", "SRB", ("air defense systems",)) in transfers
     assert ("USA", "HUN", ("fighter jets",)) in transfers
+
+
+def test_a_fleet_named_for_its_country_holds_exercises(nlp: Language) -> None:
+    body = "The Black Sea Fleet held its own naval exercises off Sevastopol on Tuesday."
+    drills = [e for e in events_of(nlp, body) if e.type == "military_exercise"]
+    assert [e.countries for e in drills] == [["RUS"]]
