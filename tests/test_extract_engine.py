@@ -660,3 +660,19 @@ def test_a_fleet_named_for_its_country_holds_exercises(nlp: Language) -> None:
     body = "The Black Sea Fleet held its own naval exercises off Sevastopol on Tuesday."
     drills = [e for e in events_of(nlp, body) if e.type == "military_exercise"]
     assert [e.countries for e in drills] == [["RUS"]]
+
+
+def test_leading_a_team_somewhere_is_a_visit(nlp: Language) -> None:
+    body = (
+        "Thai Commerce Minister Pichai Naripthaphan will lead a trade mission to Jakarta next week."
+    )
+    visits = [e for e in events_of(nlp, body) if e.type == "delegation_visit"]
+    assert [(e.origin, e.destination, e.leader, e.modality) for e in visits] == [
+        ("THA", "IDN", "Pichai Naripthaphan", "planned")
+    ]
+
+
+def test_a_delegation_led_by_someone_is_one_visit(nlp: Language) -> None:
+    body = "A Kenyan delegation led by Foreign Minister Musalia Mudavadi arrived in Accra."
+    visits = [e for e in events_of(nlp, body) if e.type == "delegation_visit"]
+    assert [(e.origin, e.destination) for e in visits] == [("KEN", "GHA")]

@@ -55,6 +55,8 @@ def visits(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
         return []
     leader: Person | None = None
     group: Token | None = None  # the delegation or officials that travel
+    if word in LEAD_WORDS:
+        return _led_team(view, sent, trig, lex)
     if is_noun:
         if _back_reference(trig):
             return []
@@ -219,3 +221,26 @@ def _visit(
     if bare and not [a for a in np_actors(view, trig) if a != destination]:
         return []
     return [Found("delegation_visit", fields, sent, trig, confidence)]
+
+
+LEAD_WORDS = frozenset(["lead", "leads", "led", "leading"])
+# Groups an official leads somewhere ("lead a negotiating team to Washington").
+TEAM_NOUNS = frozenset(["team", "teams", "mission", "delegation", "delegations"])
+
+
+def _led_team(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
+    """ "X will lead a trade team to Washington": X visits with the team."""
+    if trig.pos_ != "VERB":
+        return []
+    teams = [c for c in trig.children if c.dep_ in ("dobj", "obj") and c.lower_ in TEAM_NOUNS]
+    goals = [o for _, o in prep_objects(trig, ("to",))]
+    if not teams or not goals:
+        return []
+    subj = subject_of(trig)
+    leader = view.person_at.get(subj.i) if subj is not None else None
+    if leader is None:
+        return []
+    destination = destination_of(view, [trig], lex)
+    if destination is None:
+        return []
+    return _visit(view, sent, trig, lex, leader, teams[0], teams[0], destination, None)
