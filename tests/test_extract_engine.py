@@ -676,3 +676,12 @@ def test_a_delegation_led_by_someone_is_one_visit(nlp: Language) -> None:
     body = "A Kenyan delegation led by Foreign Minister Musalia Mudavadi arrived in Accra."
     visits = [e for e in events_of(nlp, body) if e.type == "delegation_visit"]
     assert [(e.origin, e.destination) for e in visits] == [("KEN", "GHA")]
+
+
+def test_a_government_denying_troops_at_its_own_site(nlp: Language) -> None:
+    body = (
+        "Mali's government denied on Monday that any Turkish soldiers had been deployed at "
+        "the gold mine in Sadiola, after a French-language news site published photographs."
+    )
+    moves = [e for e in events_of(nlp, body) if e.type == "troop_deployment"]
+    assert [(e.origin, e.destination, e.modality) for e in moves] == [("TUR", "MLI", "negated")]

@@ -625,14 +625,15 @@ def _actor_at(view: DocView, tok: Token) -> Actor | None:
 
 
 def _led_by(tok: Token, span: Span) -> bool:
-    """A demonym that only says who leads a force ("the Kenyan-led force" in Haiti)."""
+    """A demonym that only says who leads a force ("the Kenyan-led force" in Haiti) or names
+    a language ("a French-language news site")."""
     doc = tok.doc
     end = span.end
     return (
         span.kb_id_ == "demonyms"
         and end + 1 < len(doc)
         and doc[end].text == "-"
-        and doc[end + 1].lower_ == "led"
+        and doc[end + 1].lower_ in ("led", "language", "speaking")
     )
 
 

@@ -178,6 +178,13 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
             )
             others = [a.iso3 for a in setting if a.iso3 != origin and a.iso3 not in co_origins]
             others = [c for c in others if c not in _source_countries(view, trig)]
+            if unknown_place:
+                # "Niger's government denied that troops were deployed at a mine in Arlit": a
+                # government speaking of a place it does not name the country of speaks of
+                # its own territory.
+                home = _speaking_state(view, sent)
+                if home is not None and home != origin:
+                    others = [home, *others]
         if not others:
             return []
         dest = others[0]
@@ -265,3 +272,21 @@ def _fellow_senders(view: DocView, sent: Span, trig: Token) -> set[str]:
 LEAVE_WORDS = frozenset(
     ["leave", "leaves", "left", "leaving", "depart", "departs", "departed", "departing"]
 )
+
+
+STATE_BODIES = frozenset(["government", "ministry", "authorities", "junta", "army", "military"])
+
+
+def _speaking_state(view: DocView, sent: Span) -> str | None:
+    """The country whose government is the sentence's main subject ("Niger's government")."""
+    subj = subject_of(sent.root)
+    if subj is None or subj.lower_ not in STATE_BODIES:
+        return None
+    return first_country(
+        [
+            a
+            for c in subj.children
+            if c.dep_ in ("poss", "amod", "compound")
+            for a in np_actors(view, c)
+        ]
+    )
