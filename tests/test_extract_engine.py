@@ -685,3 +685,25 @@ def test_a_government_denying_troops_at_its_own_site(nlp: Language) -> None:
     )
     moves = [e for e in events_of(nlp, body) if e.type == "troop_deployment"]
     assert [(e.origin, e.destination, e.modality) for e in moves] == [("TUR", "MLI", "negated")]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "Iraqi Prime Minister Mohammed Shia al-Sudani invited Turkish construction firms "
+            "to take part in rebuilding Mosul's bridges.",
+            [("IRQ", "TUR")],
+        ),
+        (
+            "The Brazilian team, led by coach Carlo Ancelotti, was invited by a Qatari club "
+            "earlier this year.",
+            [],
+        ),
+    ],
+)
+def test_a_countrys_firms_invited_but_not_its_teams(
+    nlp: Language, body: str, expected: list[tuple[str, str]]
+) -> None:
+    invites = [e for e in events_of(nlp, body) if e.type == "invitation"]
+    assert [(e.origin, e.destination) for e in invites] == expected

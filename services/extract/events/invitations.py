@@ -118,6 +118,13 @@ def _invitation(
                 invitee = trig.doc[ordered[0].i + 1 : ordered[-1].i + 1].text or None
         invited = np_actors(view, invitee_tok, conj=conj)
         destination = first_country([a for a in invited if a.iso3 != origin])
+        if destination is None and invitee_tok.lower_ in FIRM_WORDS:
+            # "invited Egyptian construction companies": a country's firms are its side here
+            # (its teams and clubs are not).
+            named = [
+                view.country_at[t.i] for t in _np_tokens(invitee_tok) if t.i in view.country_at
+            ]
+            destination = next((str(c.label_) for c in named if c.label_ != origin), None)
     if origin is None:
         return []
     if destination is None:
@@ -148,3 +155,8 @@ def _occasion(trig: Token, scope: list[Token], lex: Lexicon) -> str | None:
 
 
 ATTEND_WORDS = frozenset(["attend", "join", "watch", "witness"])
+
+
+FIRM_WORDS = frozenset(
+    ["companies", "firms", "businesses", "investors", "contractors", "businessmen"]
+)
