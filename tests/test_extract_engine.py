@@ -707,3 +707,14 @@ def test_a_countrys_firms_invited_but_not_its_teams(
 ) -> None:
     invites = [e for e in events_of(nlp, body) if e.type == "invitation"]
     assert [(e.origin, e.destination) for e in invites] == expected
+
+
+def test_a_name_a_who_clause_describes_is_a_person(nlp: Language) -> None:
+    body = (
+        "Ghanaian President John Mahama spoke by video link on Tuesday with Brice Clotaire "
+        "Oligui, who heads Gabon's interim government, about the summit."
+    )
+    meetings = [e for e in events_of(nlp, body) if e.type == "meeting"]
+    assert [(sorted(e.participants), e.format) for e in meetings] == [
+        (["Brice Clotaire Oligui", "John Mahama"], "video")
+    ]

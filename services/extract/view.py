@@ -170,7 +170,8 @@ def _person_spans(doc: Doc, ents: Iterable[Span] | None = None) -> list[Span]:
 
     `ents` are `doc.ents` when the caller has them already (each read makes their spans anew)."""
     known = list(doc.spans.get(PERSON_KEY, []))
-    spans = [e for e in (doc.ents if ents is None else ents) if e.label_ == "PERSON"] + known
+    ents = list(doc.ents if ents is None else ents)
+    spans = [e for e in ents if e.label_ == "PERSON" or _who_named(e)] + known
     # A titled name the NER cut short ("Espen Barth" of "Espen Barth Eide") wins by length.
     spans = filter_spans(spans + _titled_names(doc, {t.i for s in known for t in s}))
     out = []
@@ -193,6 +194,18 @@ def _person_spans(doc: Doc, ents: Iterable[Span] | None = None) -> list[Span]:
         if end - start >= 1 and doc[start].text[:1].isupper():
             out.append(doc[start:end])
     return out
+
+
+def _who_named(ent: Span) -> bool:
+    """A name the NER took for an organisation that a "who" clause describes ("Fritz Alphonse
+    Jean, who chairs the council"): only people are "who"."""
+    if ent.label_ != "ORG" or len(ent) < 2 or not all(t.is_title for t in ent):
+        return False
+    return any(
+        c.dep_ == "relcl"
+        and any(g.lower_ == "who" and g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
+        for c in ent.root.children
+    )
 
 
 def _titled_names(doc: Doc, taken: set[int]) -> list[Span]:
