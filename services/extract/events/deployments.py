@@ -8,6 +8,7 @@ from services.extract.events.common import (
     Found,
     _phase,
     _preceding_actors,
+    _sentences_before,
     _troop_noun,
 )
 from services.extract.pipeline import TRIGGER_KEY
@@ -176,7 +177,18 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
                     or view.country_at[a.token].kb_id_ not in ("names", "capitals")
                 ),
             )
-            others = [a.iso3 for a in setting if a.iso3 != origin and a.iso3 not in co_origins]
+            # Senders told just before ("X and Y each contributed a battalion. Z dispatched
+            # police") are not where the story is.
+            senders = {
+                c
+                for prev in _sentences_before(view, sent)
+                for c in _fellow_senders(view, prev, trig)
+            }
+            others = [
+                a.iso3
+                for a in setting
+                if a.iso3 != origin and a.iso3 not in co_origins and a.iso3 not in senders
+            ]
             others = [c for c in others if c not in _source_countries(view, trig)]
             if unknown_place:
                 # "Niger's government denied that troops were deployed at a mine in Arlit": a

@@ -53,7 +53,8 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
             and any(c.dep_ == "auxpass" for c in trig.children)
         ):
             # "X is scheduled / due to be received by Y": the subject of the raising verb.
-            received = [c for c in trig.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+            raiser = trig.head.head if trig.head.dep_ == "acomp" else trig.head
+            received = [c for c in raiser.children if c.dep_ in ("nsubj", "nsubjpass")]
         for child in received:
             parts.extend(np_actors(view, child))
             # ... and the host, its agent ("was received by the head of state, X").

@@ -234,7 +234,9 @@ def _raised_goods(trig: Token, objects: list[Token]) -> list[Token]:
         return []
     if not any(c.dep_ == "auxpass" for c in trig.children):
         return []
-    return [c for c in trig.head.children if c.dep_ in ("nsubjpass", "nsubj")]
+    # "are due to be delivered": the subject sits on the copula above "due".
+    raiser = trig.head.head if trig.head.dep_ == "acomp" else trig.head
+    return [c for c in raiser.children if c.dep_ in ("nsubjpass", "nsubj")]
 
 
 def _owner_of(view: DocView, goods: list[Token]) -> str | None:
