@@ -191,9 +191,9 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
             ]
             others = [c for c in others if c not in _source_countries(view, trig)]
             if unknown_place:
-                # "Niger's government denied that troops were deployed at a mine in Arlit": a
-                # government speaking of a place it does not name the country of speaks of
-                # its own territory.
+                # "Chile's defence ministry said the soldiers were posted to a base near
+                # Calama": a government speaking of a place it does not name the country of
+                # speaks of its own territory.
                 home = _speaking_state(view, sent)
                 if home is not None and home != origin:
                     others = [home, *others]
