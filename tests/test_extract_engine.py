@@ -715,3 +715,25 @@ def test_a_name_a_who_clause_describes_is_a_person(nlp: Language) -> None:
     assert [(sorted(e.participants), e.format) for e in meetings] == [
         (["Brice Clotaire Oligui", "John Mahama"], "video")
     ]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "About 90 Kenyan soldiers will travel to Germany in June for Exercise Green Lion, "
+            "the annual drill between the two armies.",
+            [(["DEU", "KEN"], "Green Lion")],
+        ),
+        (
+            "The Spanish navy's frigate group is expected to sail to the Aegean in May for the "
+            "Blue Wave exercise with the Greek Navy.",
+            [(["ESP", "GRC"], "Blue Wave")],
+        ),
+    ],
+)
+def test_an_exercise_a_journey_is_made_for(
+    nlp: Language, body: str, expected: list[tuple[list[str], str]]
+) -> None:
+    drills = [e for e in events_of(nlp, body) if e.type == "military_exercise"]
+    assert [(sorted(e.countries), e.name) for e in drills] == expected

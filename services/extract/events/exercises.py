@@ -74,6 +74,10 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
         and (verb.lower_ in lex.words["exercise_verbs"] or _took_part_in(anchor, verb))
         and anchor.dep_ in ("dobj", "obj", "pobj", "nsubjpass")
     )
+    # "troops will travel to Kenya for Exercise Green Lion": the purpose of a journey.
+    purpose = _journey_purpose(anchor, verb)
+    if purpose:
+        held = True
     # "troops from both countries are due to begin the drills".
     subj = subject_of(verb, READY_WORDS | DUE_WORDS) if held and verb is not None else None
     # "the navy has begun its exercise", "their armed forces would hold an exercise".
@@ -127,6 +131,12 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
     for actor in countries:
         if actor.iso3 and actor.iso3 not in isos:
             isos.append(actor.iso3)
+    if purpose and len(isos) == 1 and verb is not None:
+        # "Kenyan troops will travel to Germany for a joint exercise": the hosts take part.
+        for _, pobj in prep_objects(verb, ("to",)):
+            for actor in np_actors(view, pobj):
+                if actor.iso3 and actor.iso3 not in isos:
+                    isos.append(actor.iso3)
     if not isos:
         return []
     name = None
@@ -158,6 +168,25 @@ def _exercise_hosts(view: DocView, trig: Token) -> list[Actor]:
         for _, pobj in prep_objects(verb, ("by",)):
             found.extend(np_actors(view, pobj))
     return found
+
+
+# Verbs of a journey whose purpose ("for the exercise") makes the travellers take part.
+JOURNEY_VERBS = frozenset(
+    f"{stem}{end}"
+    for stem in ("travel", "sail", "deploy", "head", "return", "arrive", "send", "dispatch")
+    for end in ("", "s", "ed", "ing", "led", "ling", "d", "es")
+) | frozenset(["fly", "flies", "flew", "flown", "go", "goes", "went", "sent", "come", "came"])
+
+
+def _journey_purpose(anchor: Token, verb: Token | None) -> bool:
+    """ "will sail to the Baltic for the X exercise": the exercise a journey is made for."""
+    return (
+        verb is not None
+        and anchor.dep_ == "pobj"
+        and anchor.head.lower_ == "for"
+        and anchor.head.head.i == verb.i
+        and verb.lower_ in JOURNEY_VERBS
+    )
 
 
 TAKE_WORDS = frozenset(["take", "takes", "took", "taken", "taking"])
