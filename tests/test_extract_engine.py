@@ -737,3 +737,27 @@ def test_an_exercise_a_journey_is_made_for(
 ) -> None:
     drills = [e for e in events_of(nlp, body) if e.type == "military_exercise"]
     assert [(sorted(e.countries), e.name) for e in drills] == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "Officials in Seoul welcomed the move. Some 250 members of Canada's Royal Canadian "
+            "Air Force arrived at Osan Air Base in South Korea on Monday.",
+            [("CAN", "KOR", 250)],
+        ),
+        (
+            "In the field, a contingent of some 150 Brazilian Army soldiers will travel to "
+            "Portugal in May for a jungle warfare course.",
+            [("BRA", "PRT", 150)],
+        ),
+        ("A further 80 Danish commandos arrived in Estonia on Sunday.", [("DNK", "EST", 80)]),
+        ("Members of the Argentine parliament arrived in Chile on Monday.", []),
+    ],
+)
+def test_service_members_commandos_and_travelling_troops(
+    nlp: Language, body: str, expected: list[tuple[str, str, int]]
+) -> None:
+    moves = [e for e in events_of(nlp, body) if e.type == "troop_deployment"]
+    assert [(e.origin, e.destination, e.troops_min) for e in moves] == expected

@@ -154,7 +154,20 @@ def _troop_noun(view: DocView, toks: Iterable[Token]) -> Token | None:
         for _, pobj in prep_objects(tok, ("of",)):
             if pobj.i in view.troop_at:
                 return pobj
+            # "300 members of Chile's Marine Infantry": members of an armed service.
+            if tok.lower_ in SERVICE_MEMBERS and pobj.lower_ in ARMED_SERVICES:
+                return tok
     return None
+
+
+# Who belongs to an armed service, and the last words of an armed service's name.
+SERVICE_MEMBERS = frozenset(["members", "servicemen", "personnel"])
+ARMED_SERVICES = frozenset(
+    [
+        *("force", "forces", "army", "navy", "corps", "guard", "guards", "regiment"),
+        *("brigade", "division", "infantry", "marines", "battalion", "legion"),
+    ]
+)
 
 
 def _name_start(head: Token) -> int:
