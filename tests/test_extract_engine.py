@@ -761,3 +761,25 @@ def test_service_members_commandos_and_travelling_troops(
 ) -> None:
     moves = [e for e in events_of(nlp, body) if e.type == "troop_deployment"]
     assert [(e.origin, e.destination, e.troops_min) for e in moves] == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "Italian officials denied that Italian firms had sold helicopter spare parts to "
+            "Venezuela since the crisis.",
+            [("ITA", "VEN", "negated")],
+        ),
+        (
+            "The coalition accused Russia last week of smuggling drone parts to rebel fighters "
+            "in Sudan.",
+            [("RUS", "SDN", "alleged")],
+        ),
+    ],
+)
+def test_smuggled_and_spare_parts(
+    nlp: Language, body: str, expected: list[tuple[str, str, str]]
+) -> None:
+    moves = [e for e in events_of(nlp, body) if e.type == "arms_transfer"]
+    assert [(e.origin, e.destination, e.modality) for e in moves] == expected
