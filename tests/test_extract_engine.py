@@ -783,3 +783,15 @@ def test_smuggled_and_spare_parts(
 ) -> None:
     moves = [e for e in events_of(nlp, body) if e.type == "arms_transfer"]
     assert [(e.origin, e.destination, e.modality) for e in moves] == expected
+
+
+def test_a_denied_stationing_is_kept_beside_a_counted_arrival(nlp: Language) -> None:
+    body = (
+        "About 600 Canadian soldiers arrived in Latvia on Tuesday for a six-month rotation.\n\n"
+        "Canada will not station troops permanently in Latvia, the defence minister said."
+    )
+    moves = [e for e in events_of(nlp, body) if e.type == "troop_deployment"]
+    assert sorted((e.modality, e.origin, e.destination, e.troops_min or 0) for e in moves) == [
+        ("asserted", "CAN", "LVA", 600),
+        ("negated", "CAN", "LVA", 0),
+    ]

@@ -258,7 +258,13 @@ def _tidy(events: list[Event]) -> list[Event]:
         if (
             isinstance(e, TroopDeployment)
             and not (e.troops_min or e.troops_max)
-            and any(o.origin == e.origin and o.destination == e.destination for o in quantified)
+            and any(
+                o.origin == e.origin
+                and o.destination == e.destination
+                # "will not station troops there" is no vaguer telling of an arrival.
+                and (o.modality == "negated") == (e.modality == "negated")
+                for o in quantified
+            )
         ):
             continue
         if isinstance(e, MilitaryExercise) and any(
