@@ -795,3 +795,14 @@ def test_a_denied_stationing_is_kept_beside_a_counted_arrival(nlp: Language) -> 
         ("asserted", "CAN", "LVA", 600),
         ("negated", "CAN", "LVA", 0),
     ]
+
+
+def test_officials_due_to_meet(nlp: Language) -> None:
+    body = (
+        "Peruvian Defence Minister General Carlos Ruiz and his Chilean counterpart, General "
+        "Ana Soto, are due to meet in Quito next week."
+    )
+    meetings = [e for e in events_of(nlp, body) if e.type == "meeting"]
+    assert [(sorted(e.participants), e.place, e.modality) for e in meetings] == [
+        (["Ana Soto", "Carlos Ruiz"], "Quito", "planned")
+    ]

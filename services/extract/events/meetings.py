@@ -11,6 +11,8 @@ from services.extract.events.common import (
 )
 from services.extract.events.visits import _visit
 from services.extract.view import (
+    DUE_WORDS,
+    READY_WORDS,
     Actor,
     DocView,
     Fields,
@@ -95,7 +97,8 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
     if discuss and verb is not None and verb.i != trig.i and trig.dep_ != "pobj":
         return []  # "the issues discussed at the meeting": the noun builds it
     if verb is not None and (not is_noun or trig.dep_ in ("dobj", "obj", "pobj")):
-        subj = subject_of(verb)
+        # "X and his counterpart Y are due to meet": the subject of the raising copula.
+        subj = subject_of(verb, READY_WORDS | DUE_WORDS)
         if subj is not None:
             parts = np_actors(view, subj) + parts
             if not any(a.person for a in parts):
