@@ -97,8 +97,11 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
     if discuss and verb is not None and verb.i != trig.i and trig.dep_ != "pobj":
         return []  # "the issues discussed at the meeting": the noun builds it
     if verb is not None and (not is_noun or trig.dep_ in ("dobj", "obj", "pobj")):
-        # "X and his counterpart Y are due to meet": the subject of the raising copula.
-        subj = subject_of(verb, READY_WORDS | DUE_WORDS)
+        subj = subject_of(verb)
+        raised = subject_of(verb, READY_WORDS | DUE_WORDS) if subj is None else None
+        if raised is not None and raised.conjuncts:
+            # "X and his counterpart Y are due to meet": both sides are the raised subject.
+            subj = raised
         if subj is not None:
             parts = np_actors(view, subj) + parts
             if not any(a.person for a in parts):
