@@ -806,3 +806,15 @@ def test_officials_due_to_meet(nlp: Language) -> None:
     assert [(sorted(e.participants), e.place, e.modality) for e in meetings] == [
         (["Ana Soto", "Carlos Ruiz"], "Quito", "planned")
     ]
+
+
+def test_a_host_and_the_leaders_of_named_countries(nlp: Language) -> None:
+    body = "President Paul Kagame hosted the leaders of Kenya and Uganda in Kigali in March 2023."
+    events = events_of(nlp, body)
+    meetings = [e for e in events if e.type == "meeting"]
+    assert [(e.participants, sorted(e.countries)) for e in meetings] == [
+        (["Paul Kagame"], ["KEN", "RWA", "UGA"])
+    ]
+    visits = sorted((e.origin, e.destination) for e in events if e.type == "delegation_visit")
+    assert visits == [("KEN", "RWA"), ("UGA", "RWA")]
+    assert events_of(nlp, "The prime minister hosted the games in Paris last year.") == []

@@ -7,6 +7,7 @@ from spacy.tokens import Span, Token
 from services.extract.events.common import (
     Found,
     _invited_to,
+    _phase,
     _sentences_before,
 )
 from services.extract.events.visits import _visit
@@ -155,7 +156,9 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
     countries = sorted({a.iso3 for a in parts if a.iso3})
     if len(people) < 2 and len(countries) < 2:
         return []
-    if hosting and len(people) < 2:
+    # "hosted the leaders of Kenya and Uganda": officials of named countries are guests.
+    guests = _hosted_countries(view, trig) if hosting and not is_noun else []
+    if hosting and len(people) < 2 and not (people and guests):
         return []  # "hosted the games", "received the drones": no counterpart in person
     place = None
     where = [t for t in (trig, verb) if t is not None]
@@ -187,6 +190,25 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
         "format": fmt,
     }
     found = [Found("meeting", fields, sent, trig, 0.6 + 0.1 * min(len(people), 3))]
+    host = view.people.get(people[0].person or "") if guests else None
+    home = place_actor.iso3 if place_actor is not None and place_actor.iso3 else None
+    home = home or (host.iso3 if host is not None else None)
+    if guests and home is not None and fmt == "in_person":
+        # ... who came to the host's country: each guest's side is on a visit there.
+        for iso in guests:
+            if iso == home:
+                continue
+            visit: Fields = {
+                "origin": iso,
+                "destination": home,
+                "place": place,
+                "leader": None,
+                "leader_title": None,
+                "delegation_kind": "diplomatic",
+                "phase": _phase(word),
+            }
+            found.append(Found("delegation_visit", visit, sent, trig, 0.6))
+        return found
     # A foreign official meeting in the host's capital is on a visit there.
     # Talks on neutral ground ("X and Y met in Abu Dhabi") are no visit to either side.
     neutral = place_actor is not None and place_actor.iso3 not in countries
@@ -198,6 +220,28 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
             if person is not None and person.iso3 and person.iso3 != place_actor.iso3:
                 found += _visit(view, sent, trig, lex, person, trig, None, place_actor, "ongoing")
     return found
+
+
+# Officials a head of state or government hosts ("hosted the leaders of X and Y").
+HOSTED_OFFICIALS = frozenset(
+    [
+        *("leaders", "leader", "presidents", "president", "heads", "head", "premiers"),
+        *("ministers", "minister", "counterparts", "counterpart", "delegations", "delegation"),
+    ]
+)
+
+
+def _hosted_countries(view: DocView, trig: Token) -> list[str]:
+    """The countries whose officials a host received: "hosted the leaders of X and Y"."""
+    out: list[str] = []
+    for obj in trig.children:
+        if obj.dep_ not in ("dobj", "obj") or obj.lower_ not in HOSTED_OFFICIALS:
+            continue
+        if any(a.person for a in np_actors(view, obj)):
+            continue  # a named guest is a side in person already
+        for _, pobj in prep_objects(obj, ("of", "from")):
+            out += [a.iso3 for a in np_actors(view, pobj) if a.iso3 and a.iso3 not in out]
+    return out
 
 
 def _two_sides(parts: list[Actor]) -> bool:
