@@ -102,8 +102,8 @@ def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool
                 # "will send 3,000 servicemen together with armour": a deployment, not a sale.
                 return []
             subj = subject_of(trig)
-            passive = any(c.dep_ == "nsubjpass" for c in trig.children) or any(
-                c.dep_ == "auxpass" for c in trig.children
+            passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in trig.children) or (
+                trig.dep_ == "acl" and trig.tag_ == "VBN"
             )
             agent = [o for p, o in prep_objects(trig, ("by",))]
             subj_actor = None
@@ -229,6 +229,9 @@ def _raised_goods(trig: Token, objects: list[Token]) -> list[Token]:
     if trig.dep_ == "relcl" and (
         not objects or any(o.tag_ == "WDT" or o.lower_ == "that" for o in objects)
     ):
+        return [trig.head]
+    if trig.dep_ == "acl" and trig.tag_ == "VBN" and not objects:
+        # "would see Spanish tanks transferred to Chile": the goods a participle describes.
         return [trig.head]
     if objects or trig.dep_ != "xcomp" or trig.head.lower_ not in RAISING_WORDS:
         return []
