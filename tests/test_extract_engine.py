@@ -840,3 +840,29 @@ def test_missile_defence_batteries_and_goods_a_participle_describes(
 ) -> None:
     moves = [e for e in events_of(nlp, body) if e.type == "arms_transfer"]
     assert [(e.origin, e.destination, e.modality) for e in moves] == expected
+
+
+def test_joining_other_troops_in_an_exercise(nlp: Language) -> None:
+    body = (
+        "Chilean marines joined Peruvian and Colombian troops in the Pacific Guard exercise "
+        "in Lima in May 2022."
+    )
+    drills = [e for e in events_of(nlp, body) if e.type == "military_exercise"]
+    assert [(sorted(e.countries), e.name) for e in drills] == [
+        (["CHL", "COL", "PER"], "Pacific Guard")
+    ]
+
+
+def test_each_invited_country_named_outright(nlp: Language) -> None:
+    body = "Brasilia has invited Chile and Peru to send observers, officials said."
+    invites = [e for e in events_of(nlp, body) if e.type == "invitation"]
+    assert sorted((e.origin, e.destination) for e in invites) == [("BRA", "CHL"), ("BRA", "PER")]
+
+
+def test_a_general_arriving_in_a_pakistani_garrison_city(nlp: Language) -> None:
+    body = (
+        "Turkey's chief of general staff, General Selim Kaya, arrived in Quetta on Tuesday at "
+        "the head of a military delegation."
+    )
+    visits = [e for e in events_of(nlp, body) if e.type == "delegation_visit"]
+    assert [(e.origin, e.destination, e.leader) for e in visits] == [("TUR", "PAK", "Selim Kaya")]

@@ -121,6 +121,13 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
             countries.extend(np_actors(view, pobj))
             # "alongside US and Australian troops": every country of the phrase takes part.
             countries.extend(a for t in pobj.subtree if (a := _actor_at(view, t)) is not None)
+        if verb.lower_.startswith("join") and anchor.dep_ == "pobj" and anchor.head.lower_ == "in":
+            # "Chilean marines joined Peruvian and Colombian troops in the exercise".
+            for obj in verb.children:
+                if obj.dep_ in ("dobj", "obj") and obj.i in view.troop_at:
+                    countries.extend(
+                        a for t in obj.subtree if (a := _actor_at(view, t)) is not None
+                    )
     # "the X exercise, which the two navies held off Goa": the relative clause's subject.
     for child in trig.children:
         if child.dep_ == "relcl" and child.lower_ in lex.words["exercise_verbs"]:

@@ -86,7 +86,10 @@ def invitations(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
         # "invited President A and President B": one invitation per invited leader (a group,
         # "the ministers of A, B and C", stays one invitation).
         others = [c for c in invitee_tok.children if c.dep_ == "conj"]
-        if not all(t.ent_type_ == "PERSON" for t in [invitee_tok, *others]):
+        # ... and per invited country named outright ("invited Chile and Peru to send").
+        if not all(t.ent_type_ == "PERSON" for t in [invitee_tok, *others]) and not all(
+            t.i in view.country_at for t in [invitee_tok, *others]
+        ):
             others = []
         found: list[Found] = []
         for tok in [invitee_tok, *others]:
