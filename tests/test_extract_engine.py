@@ -866,3 +866,16 @@ def test_a_general_arriving_in_a_pakistani_garrison_city(nlp: Language) -> None:
     )
     visits = [e for e in events_of(nlp, body) if e.type == "delegation_visit"]
     assert [(e.origin, e.destination, e.leader) for e in visits] == [("TUR", "PAK", "Selim Kaya")]
+
+
+def test_an_older_wider_exercise_does_not_swallow_a_current_one(nlp: Language) -> None:
+    body = (
+        "Chilean and Peruvian troops began a joint mountain exercise near Arica on Thursday.\n\n"
+        "Bolivian special forces joined Chilean and Peruvian troops in the Andean Shield "
+        "exercise in La Paz in March 2019."
+    )
+    drills = [e for e in events_of(nlp, body) if e.type == "military_exercise"]
+    assert sorted((sorted(e.countries), e.name) for e in drills) == [
+        (["BOL", "CHL", "PER"], "Andean Shield"),
+        (["CHL", "PER"], None),
+    ]

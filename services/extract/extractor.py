@@ -268,12 +268,20 @@ def _tidy(events: list[Event]) -> list[Event]:
         ):
             continue
         if isinstance(e, MilitaryExercise) and any(
-            set(e.countries) < set(o.countries) and (e.name is None or e.name == o.name)
+            set(e.countries) < set(o.countries)
+            and (e.name is None or e.name == o.name)
+            and _same_time(e.occurred_on, o.occurred_on)
             for o in exercises_
         ):
             continue
         out.append(e)
     return out
+
+
+def _same_time(a: str | None, b: str | None) -> bool:
+    """Whether two dates at their precisions may be one time ("2024-05" and "2024-05-03");
+    an undated event may be any time."""
+    return a is None or b is None or a.startswith(b) or b.startswith(a)
 
 
 # How many sentences back an undated event may take the date of the story told before it.
