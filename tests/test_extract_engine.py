@@ -879,3 +879,31 @@ def test_an_older_wider_exercise_does_not_swallow_a_current_one(nlp: Language) -
         (["BOL", "CHL", "PER"], "Andean Shield"),
         (["CHL", "PER"], None),
     ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Jordan and Egypt signed a defence pact in Amman on Monday. Between 2,000 and 2,500 "
+        "additional Egyptian troops will be sent to the kingdom over the next year under the "
+        "agreement, a military spokesman said.",
+        "The accord was signed in Amman in May 2024 by King Abdullah II and President Abdel "
+        "Fattah al-Sisi. It binds both states to common defence.\n\n"
+        "Between 2,000 and 2,500 additional Egyptian troops will be sent to the kingdom over "
+        "the next year under the agreement, an army spokesman said.",
+    ],
+)
+def test_troops_sent_to_the_kingdom_named_before(nlp: Language, body: str) -> None:
+    moves = [e for e in events_of(nlp, body) if e.type == "troop_deployment"]
+    assert [(e.origin, e.destination, e.troops_min, e.troops_max) for e in moves] == [
+        ("EGY", "JOR", 2000, 2500)
+    ]
+
+
+def test_the_united_kingdom_is_no_kingdom_named_before(nlp: Language) -> None:
+    body = (
+        "Spain and Portugal held talks in Madrid on Monday. About 300 Portuguese troops will "
+        "be sent to the United Kingdom next year."
+    )
+    moves = [e for e in events_of(nlp, body) if e.type == "troop_deployment"]
+    assert [(e.origin, e.destination) for e in moves] == [("PRT", "GBR")]

@@ -478,6 +478,7 @@ def _view(doc: Doc, ents: Iterable[Span], named: list[Span], people: People) -> 
                 view.person_at[tok.i] = person
                 view.person_span[tok.i] = doc[tok.i : tok.i + 1]
     _resolve_pronouns(view)
+    _resolve_kingdom(view)
     _resolve_roles(view)
     for span in doc.spans.get(TITLE_KEY, []):
         for tok in span:
@@ -541,6 +542,36 @@ def _resolve_pronouns(view: DocView) -> None:
         head = tok.head
         if head.dep_ == "ROOT" or (head.dep_ == "conj" and head.head.dep_ == "ROOT"):
             state, state_sent = _subject_state(view, tok), sent_no
+
+
+# Monarchies a story may call "the kingdom" once it has named them.
+KINGDOMS = frozenset(
+    [
+        *("SAU", "JOR", "MAR", "BHR", "GBR", "ESP", "THA", "NOR", "SWE", "DNK", "NLD", "BEL"),
+        *("KHM", "BTN", "LSO", "SWZ", "TON"),
+    ]
+)
+# How many sentences back "the kingdom" looks for the monarchy it stands for.
+KINGDOM_REACH = 4
+
+
+def _resolve_kingdom(view: DocView) -> None:
+    """ "the kingdom" names the monarchy named last before it ("Jordan ... troops will be sent
+    to the kingdom"), but not in a name ("the Kingdom of X", "the United Kingdom")."""
+    doc = view.doc
+    for i in _tokens_where(doc, "LOWER", lambda word: word == "kingdom"):
+        tok = doc[i]
+        if i in view.country_at or i == 0 or doc[i - 1].lower_ != "the":
+            continue
+        if i + 1 < len(doc) and doc[i + 1].lower_ == "of":
+            continue
+        for j in range(i - 1, -1, -1):
+            if view.sent_no[i] - view.sent_no[j] > KINGDOM_REACH:
+                break
+            span = view.country_at.get(j)
+            if span is not None and span.label_ in KINGDOMS:
+                view.country_at[tok.i] = Span(doc, i, i + 1, label=span.label_, kb_id="names")
+                break
 
 
 def _subject_state(view: DocView, subj: Token) -> Span | None:

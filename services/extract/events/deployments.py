@@ -79,27 +79,32 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
             moving = word in lex.words["troop_subject_verbs"]
             # "troops left the airport": the object of leaving is the place left.
             leaving = word in LEAVE_WORDS
-            if (
+            unplaced = (
                 troops is None
                 and moving
                 and (leaving or not any(c.dep_ in ("dobj", "obj") for c in trig.children))
-            ):
+            )
+            if unplaced:
                 # "troops remained in X", "a contingent of soldiers would arrive": the troops
                 # are the subject (a verb with an object of its own moves something else).
                 # ... also of a raising copula ("1,200 marines are due to arrive").
                 subj = subject_of(trig, READY_WORDS | DUE_WORDS)
                 if subj is not None:
                     troops = _troop_noun(view, [subj])
-                if troops is None and any(c.dep_ == "auxpass" for c in trig.children):
-                    # "upward of 11,000 soldiers have been deployed": a subject the parser lost
-                    # (on the raising verb: "between 2,000 and 2,500 personnel are believed
-                    # to be stationed").
-                    scope = trig.head if trig.dep_ == "xcomp" else trig
-                    left = [t for t in scope.subtree if t.i < trig.i and t.i in view.troop_at]
-                    troops = left[0] if left else None
+            if (
+                troops is None
+                and any(c.dep_ == "auxpass" for c in trig.children)
+                and (unplaced or not objects)
+            ):
+                # "upward of 11,000 soldiers have been deployed": a subject the parser lost
+                # (on the raising verb: "between 2,000 and 2,500 personnel are believed
+                # to be stationed"; "between 900 and 1,200 more troops will be sent").
+                scope = trig.head if trig.dep_ == "xcomp" else trig
+                left = [t for t in scope.subtree if t.i < trig.i and t.i in view.troop_at]
+                troops = left[0] if left else None
             if troops is None:
                 return []
-            if troops.dep_ == "pobj":
+            if troops.dep_ == "pobj" and troops.head.head.pos_ not in ("VERB", "AUX"):
                 quantity_head = troops.head.head
         if troops is None:
             return []
@@ -209,7 +214,15 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
         left = [t for t in quantity_head.subtree if t.i <= last]
         # Quantifiers the parser hangs elsewhere ("upward of 11,000 soldiers").
         first = left[0].i if left else quantity_head.i
-        while first > sent.start and view.doc[first - 1].lower_ in QUANTIFIER_WORDS:
+        while first > sent.start and (
+            view.doc[first - 1].lower_ in QUANTIFIER_WORDS
+            # "between 1,000 and 1,500 troops": the range's first bound the parser hung apart.
+            or (
+                view.doc[first - 1].like_num
+                and first - 2 >= sent.start
+                and view.doc[first - 2].lower_ in ("between", "from")
+            )
+        ):
             first -= 1
         qtext = " ".join(t.text for t in view.doc[first : left[0].i]) + " " if left else ""
         qtext += " ".join(t.text for t in left)
