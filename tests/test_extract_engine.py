@@ -907,3 +907,12 @@ def test_the_united_kingdom_is_no_kingdom_named_before(nlp: Language) -> None:
     )
     moves = [e for e in events_of(nlp, body) if e.type == "troop_deployment"]
     assert [(e.origin, e.destination) for e in moves] == [("PRT", "GBR")]
+
+
+def test_a_coast_guard_accused_of_live_fire_drills(nlp: Language) -> None:
+    body = (
+        "Hanoi accused the China Coast Guard of holding live-fire drills near the Paracel "
+        "Islands without notice."
+    )
+    drills = [e for e in events_of(nlp, body) if e.type == "military_exercise"]
+    assert [(e.countries, e.modality) for e in drills] == [(["CHN"], "alleged")]
