@@ -916,3 +916,14 @@ def test_a_coast_guard_accused_of_live_fire_drills(nlp: Language) -> None:
     )
     drills = [e for e in events_of(nlp, body) if e.type == "military_exercise"]
     assert [(e.countries, e.modality) for e in drills] == [(["CHN"], "alleged")]
+
+
+def test_a_letter_inviting_a_leader_is_from_the_one_who_hands_it(nlp: Language) -> None:
+    body = (
+        "Kenyan President William Ruto also handed the envoy a letter inviting President "
+        "Cyril Ramaphosa to the Jamhuri Day celebrations in Nairobi."
+    )
+    invites = [e for e in events_of(nlp, body) if e.type == "invitation"]
+    assert [(e.origin, e.destination, e.occasion) for e in invites] == [
+        ("KEN", "ZAF", "Jamhuri Day")
+    ]

@@ -63,6 +63,14 @@ def invitations(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
             # "X used the meeting to invite Y": an object that names nobody (an occasion, an
             # instrument) does not invite; the subject above does.
             inviter = np_actors(view, upper)
+        if not inviter and trig.dep_ == "acl" and trig.head.lower_ in LETTER_WORDS:
+            # "X handed Y a letter inviting Z": the letter's writer ("a letter from W") or,
+            # naming none, the one who hands or sends it.
+            letter = trig.head
+            inviter = [a for _, o in prep_objects(letter, ("from",)) for a in np_actors(view, o)]
+            if not inviter and letter.dep_ in ("dobj", "obj"):
+                sender = subject_of(letter.head)
+                inviter = np_actors(view, sender) if sender is not None else []
         for child in trig.children:
             # The first object: a later one sums the act up ("invited X, an invitation ...").
             if child.dep_ in ("dobj", "obj", "nsubjpass") and invitee_tok is None:
@@ -155,6 +163,10 @@ def _occasion(trig: Token, scope: list[Token], lex: Lexicon) -> str | None:
                     end = t.i + 1 if t.is_title else t.i
                     return t.doc[start:end].text
     return None
+
+
+# What carries an invitation ("a letter inviting X").
+LETTER_WORDS = frozenset(["letter", "message", "note", "invitation", "card"])
 
 
 ATTEND_WORDS = frozenset(["attend", "join", "watch", "witness"])
