@@ -927,3 +927,14 @@ def test_a_letter_inviting_a_leader_is_from_the_one_who_hands_it(nlp: Language) 
     assert [(e.origin, e.destination, e.occasion) for e in invites] == [
         ("KEN", "ZAF", "Jamhuri Day")
     ]
+
+
+def test_flew_in_and_was_received_by_the_host(nlp: Language) -> None:
+    body = (
+        "Kenyan Defence Minister Soipan Tuya flew to Pretoria on Friday and was received by "
+        "President Cyril Ramaphosa, according to the presidency."
+    )
+    meetings = [e for e in events_of(nlp, body) if e.type == "meeting"]
+    assert [(sorted(e.participants), e.countries) for e in meetings] == [
+        (["Cyril Ramaphosa", "Soipan Tuya"], ["KEN", "ZAF"])
+    ]

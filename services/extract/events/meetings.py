@@ -58,6 +58,14 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
             # "X is scheduled / due to be received by Y": the subject of the raising verb.
             raiser = trig.head.head if trig.head.dep_ == "acomp" else trig.head
             received = [c for c in raiser.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if (
+            not received
+            and trig.dep_ == "conj"
+            and any(c.dep_ == "auxpass" for c in trig.children)
+            and (shared := subject_of(trig.head)) is not None
+        ):
+            # "X flew to Y and was received by Z": the subject the conjoined verbs share.
+            received = [shared]
         for child in received:
             parts.extend(np_actors(view, child))
             # ... and the host, its agent ("was received by the head of state, X").
