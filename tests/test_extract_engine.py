@@ -938,3 +938,17 @@ def test_flew_in_and_was_received_by_the_host(nlp: Language) -> None:
     assert [(sorted(e.participants), e.countries) for e in meetings] == [
         (["Cyril Ramaphosa", "Soipan Tuya"], ["KEN", "ZAF"])
     ]
+
+
+def test_an_offer_to_sell_designated_fighters_is_a_proposed_deal(nlp: Language) -> None:
+    body = "Turkey has offered to sell JF-17 Thunder Block III fighters to Indonesia."
+    events = events_of(nlp, body)
+    assert [(e.origin, e.destination) for e in events if e.type == "arms_transfer"] == [
+        ("TUR", "IDN")
+    ]
+    deals = [e for e in events if e.type == "agreement"]
+    assert [(e.parties, e.agreement_kind, e.status) for e in deals] == [
+        (["IDN", "TUR"], "deal", "proposed")
+    ]
+    sent = events_of(nlp, "Iran sent 300 fighters to Syria.")
+    assert [e.type for e in sent] == ["troop_deployment"]

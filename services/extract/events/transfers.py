@@ -98,7 +98,12 @@ def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool
             if not items:
                 return []
             troops = _troop_noun(view, objects)
-            if troops is not None and not _items(view, list(troops.conjuncts)):
+            # "sell JF-17 fighters": a troop word an arms item modifies is hardware.
+            hardware = troops is not None and _items(
+                view,
+                [c for c in troops.children if c.dep_ in ("compound", "nummod", "amod", "nmod")],
+            )
+            if troops is not None and not _items(view, list(troops.conjuncts)) and not hardware:
                 # "will send 3,000 servicemen together with armour": a deployment, not a sale.
                 return []
             subj = subject_of(trig)
@@ -166,7 +171,26 @@ def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool
     if origin == destination:
         return []
     fields: Fields = {"origin": origin, "destination": destination, "items": items}
-    return [Found("arms_transfer", fields, sent, trig, confidence)]
+    found = [Found("arms_transfer", fields, sent, trig, confidence)]
+    if _offered_sale(trig):
+        # "X has offered to sell jets to Y": a deal proposed between the two.
+        deal: Fields = {
+            "parties": sorted([origin, destination]),
+            "agreement_kind": "deal",
+            "name": None,
+            "status": "proposed",
+        }
+        found.append(Found("agreement", deal, sent, trig, confidence))
+    return found
+
+
+SALE_WORDS = frozenset(["sell", "supply", "export"])
+OFFER_WORDS = frozenset(["offer", "offers", "offered", "offering", "proposed", "proposes"])
+
+
+def _offered_sale(trig: Token) -> bool:
+    """ "offered to sell / supply": the verb of a sale an offer governs."""
+    return trig.lower_ in SALE_WORDS and trig.dep_ == "xcomp" and trig.head.lower_ in OFFER_WORDS
 
 
 # Verbs of a recipient with a transfer noun ("took delivery of", "awaits the shipment of").
