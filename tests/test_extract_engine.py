@@ -952,3 +952,14 @@ def test_an_offer_to_sell_designated_fighters_is_a_proposed_deal(nlp: Language) 
     ]
     sent = events_of(nlp, "Iran sent 300 fighters to Syria.")
     assert [e.type for e in sent] == ["troop_deployment"]
+
+
+def test_talks_hosted_by_one_leader_and_attended_by_another(nlp: Language) -> None:
+    body = (
+        "The truce was agreed in Doha on May 3, 2024, at talks hosted by Turkish President "
+        "Recep Tayyip Erdogan and attended by South African President Cyril Ramaphosa."
+    )
+    meetings = [e for e in events_of(nlp, body) if e.type == "meeting"]
+    assert [(sorted(e.participants), e.countries, e.place) for e in meetings] == [
+        (["Cyril Ramaphosa", "Recep Tayyip Erdogan"], ["TUR", "ZAF"], "Doha")
+    ]

@@ -92,6 +92,8 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
             if clause.dep_ in ("relcl", "acl") and clause.pos_ == "VERB":
                 for _, pobj in prep_objects(clause, ("between",)):
                     parts.extend(np_actors(view, pobj))
+    if is_noun and not parts:
+        parts.extend(_hosts_and_guests(view, trig, verb))
     for child in trig.children:
         if child.dep_ in ("poss", "compound", "amod", "nmod"):
             parts.extend(np_actors(view, child))
@@ -250,6 +252,29 @@ def _hosted_countries(view: DocView, trig: Token) -> list[str]:
         for _, pobj in prep_objects(obj, ("of", "from")):
             out += [a.iso3 for a in np_actors(view, pobj) if a.iso3 and a.iso3 not in out]
     return out
+
+
+# Verbs of who hosts or attends talks ("talks hosted by X and attended by Y").
+TALKS_ROLE_VERBS = frozenset(
+    ["hosted", "co-hosted", "attended", "chaired", "co-chaired", "mediated", "brokered"]
+)
+
+
+def _hosts_and_guests(view: DocView, trig: Token, verb: Token | None) -> list[Actor]:
+    """The people of "talks hosted by X and attended by Y" (the parser may hang the second
+    participle on the main verb instead)."""
+    clauses = [c for c in trig.children if c.dep_ == "acl" and c.lower_ in TALKS_ROLE_VERBS]
+    clauses += [v for c in clauses for v in c.conjuncts]
+    if clauses and verb is not None:
+        clauses += [v for v in verb.conjuncts if v.lower_ in TALKS_ROLE_VERBS]
+    return [
+        a
+        for c in clauses
+        if c.lower_ in TALKS_ROLE_VERBS
+        for _, agent in prep_objects(c, ("by",))
+        for a in np_actors(view, agent)
+        if a.person
+    ]
 
 
 def _two_sides(parts: list[Actor]) -> bool:
