@@ -963,3 +963,13 @@ def test_talks_hosted_by_one_leader_and_attended_by_another(nlp: Language) -> No
     assert [(sorted(e.participants), e.countries, e.place) for e in meetings] == [
         (["Cyril Ramaphosa", "Recep Tayyip Erdogan"], ["TUR", "ZAF"], "Doha")
     ]
+
+
+def test_a_witness_relative_clause_does_not_set_the_agreement_kind(nlp: Language) -> None:
+    body = (
+        "Peru and Ecuador then signed the Brasilia Peace Accord in October 1998 in the "
+        "presence of President Bill Clinton, who had threatened to halt aid to both unless "
+        "they stopped shooting."
+    )
+    deals = [e for e in events_of(nlp, body) if e.type == "agreement"]
+    assert [(e.parties, e.agreement_kind) for e in deals] == [(["ECU", "PER"], "other")]

@@ -146,6 +146,21 @@ def agreements(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fou
         or _for_goods(view, trig, clause)
         else set()
     )
+    # "... in the presence of X, who had threatened to halt trade talks": a relative clause
+    # about someone else says nothing of the agreement's kind.
+    aside = {
+        t.i
+        for c in sent
+        if c.dep_ == "relcl"
+        and (c.head.i in view.person_at or c.head.i in view.country_at)
+        and trig not in c.subtree
+        for t in c.subtree
+    }
+    if aside:
+        subtree_words = {t.lower_ for t in trig.subtree if t.i not in aside} | (
+            {word} if is_noun else set()
+        )
+        sent_words = {t.lower_ for t in sent if t.i not in aside}
     for scope in (subtree_words, sent_words, priced, earlier):
         for name in ("ceasefire", "treaty", "memorandum", "deal"):
             if scope & lex.agreement_kinds[name]:
