@@ -973,3 +973,26 @@ def test_a_witness_relative_clause_does_not_set_the_agreement_kind(nlp: Language
     )
     deals = [e for e in events_of(nlp, body) if e.type == "agreement"]
     assert [(e.parties, e.agreement_kind) for e in deals] == [(["ECU", "PER"], "other")]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "The minister's trip to Bogota was also used to review the transfer of Spanish "
+            "equipment. A further two coastal radars were handed over to the Colombian Air "
+            "Force last month, the defence ministry said.",
+            [("ESP", "COL")],
+        ),
+        (
+            "Under a plan approved by Madrid in May, four decommissioned Baleares-class "
+            "destroyer escorts are expected to be transferred to the Colombian Navy by 2027.",
+            [("ESP", "COL")],
+        ),
+    ],
+)
+def test_destroyer_escorts_and_a_sender_told_just_before(
+    nlp: Language, body: str, expected: list[tuple[str, str]]
+) -> None:
+    moves = [e for e in events_of(nlp, body) if e.type == "arms_transfer"]
+    assert [(e.origin, e.destination) for e in moves] == expected

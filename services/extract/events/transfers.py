@@ -9,6 +9,7 @@ from spacy.tokens import Span, Token
 from services.extract.events.common import (
     Found,
     _company,
+    _sentences_before,
     _troop_noun,
 )
 from services.extract.pipeline import load_gazetteer
@@ -44,6 +45,7 @@ def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool
     destination: str | None = None
     items: list[str] = []
     confidence = 0.6
+    passive = False
     if word in ("give", "gives", "gave", "given", "giving") and any(
         c.dep_ == "prt" and c.lower_ == "up" for c in trig.children
     ):
@@ -162,6 +164,10 @@ def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool
             for a in sentence_actors(view, sent, lex, trig)
             if a.iso3 != known and a.iso3 not in made
         ]
+        if not others and origin is None and destination is not None and passive:
+            # "X's review of the transfer of Spanish equipment. Two radars were handed over
+            # to the Colombian navy": the sender of the transfer told just before.
+            others = list(_earlier_sender(view, sent, destination))
         if not others or known is None:
             return []
         if origin is None:
@@ -191,6 +197,29 @@ OFFER_WORDS = frozenset(["offer", "offers", "offered", "offering", "proposed", "
 def _offered_sale(trig: Token) -> bool:
     """ "offered to sell / supply": the verb of a sale an offer governs."""
     return trig.lower_ in SALE_WORDS and trig.dep_ == "xcomp" and trig.head.lower_ in OFFER_WORDS
+
+
+TRANSFER_NOUNS = frozenset(
+    ["transfer", "transfers", "delivery", "deliveries", "shipment", "shipments", "handover"]
+)
+
+
+def _earlier_sender(view: DocView, sent: Span, destination: str) -> list[str]:
+    """The countries of a transfer noun in the sentence just before ("the transfer of
+    Japanese equipment"), other than the receiver."""
+    for prev in _sentences_before(view, sent, 1):
+        for tok in prev:
+            if tok.lower_ not in TRANSFER_NOUNS or tok.pos_ != "NOUN":
+                continue
+            senders = [
+                a.iso3
+                for a in np_actors(view, tok)
+                + [a for _, o in prep_objects(tok, ("of", "from")) for a in np_actors(view, o)]
+                if a.iso3 and a.iso3 != destination and a.person is None
+            ]
+            if senders:
+                return senders
+    return []
 
 
 # Verbs of a recipient with a transfer noun ("took delivery of", "awaits the shipment of").
