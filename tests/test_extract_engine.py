@@ -996,3 +996,14 @@ def test_destroyer_escorts_and_a_sender_told_just_before(
 ) -> None:
     moves = [e for e in events_of(nlp, body) if e.type == "arms_transfer"]
     assert [(e.origin, e.destination) for e in moves] == expected
+
+
+def test_the_navies_of_several_countries_held_a_named_exercise(nlp: Language) -> None:
+    body = (
+        "The navies of Brazil, Argentina and Uruguay held the Atlantic Guard exercise off "
+        "Montevideo in May 2023."
+    )
+    drills = [e for e in events_of(nlp, body) if e.type == "military_exercise"]
+    assert [(sorted(e.countries), e.name) for e in drills] == [
+        (["ARG", "BRA", "URY"], "Atlantic Guard")
+    ]

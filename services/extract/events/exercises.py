@@ -44,6 +44,9 @@ PARTITIVES = frozenset(["edition", "round", "phase", "stage", "leg", "part", "it
 
 def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
     """military_exercise from "joint military exercises", "war games", "drills by X and Y"."""
+    misparsed = _misparsed_name(view, sent, trig, lex)
+    if misparsed is not None:
+        return misparsed
     # "held naval drills" with "drills" mistagged as a verb is still the noun.
     mistagged = trig.pos_ not in ("NOUN", "PROPN") and trig.dep_ in ("dobj", "nsubjpass", "pobj")
     # "took part in an exercise code-named Iron Gate": the parser may make the name the head.
@@ -157,6 +160,37 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
         after = [t for t in trig.head.subtree if trig.i < t.i <= trig.head.i and t.pos_ == "PROPN"]
         name = " ".join(t.text for t in after) or None
     fields: Fields = {"countries": sorted(isos), "name": name}
+    return [Found("military_exercise", fields, sent, trig, 0.7)]
+
+
+def _misparsed_name(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found] | None:
+    """ "The navies of X, Y and Z held the Blue Shield exercise": the parser may take the name
+    for the object and the noun for a verb of its own; the holders are the subject."""
+    if trig.pos_ != "VERB" or trig.i == 0 or trig.dep_ not in ("ccomp", "conj", "xcomp"):
+        return None
+    verb = trig.head
+    name_head = trig.doc[trig.i - 1]
+    if (
+        verb.lower_ not in lex.words["exercise_verbs"]
+        or name_head.dep_ not in ("dobj", "obj")
+        or name_head.head.i != verb.i
+        or name_head.pos_ != "PROPN"
+    ):
+        return None
+    subj = subject_of(verb, READY_WORDS | DUE_WORDS)
+    if subj is None:
+        return []
+    isos: list[str] = []
+    for actor in np_actors(view, subj):
+        if actor.iso3 and actor.iso3 not in isos:
+            isos.append(actor.iso3)
+    if not isos:
+        return []
+    start = _name_start(name_head)
+    fields: Fields = {
+        "countries": sorted(isos),
+        "name": trig.doc[start : name_head.i + 1].text,
+    }
     return [Found("military_exercise", fields, sent, trig, 0.7)]
 
 
