@@ -1007,3 +1007,15 @@ def test_the_navies_of_several_countries_held_a_named_exercise(nlp: Language) ->
     assert [(sorted(e.countries), e.name) for e in drills] == [
         (["ARG", "BRA", "URY"], "Atlantic Guard")
     ]
+
+
+def test_the_crown_prince_named_paragraphs_before(nlp: Language) -> None:
+    body = (
+        "The accord was signed in Riyadh in 2024 by President Recep Tayyip Erdogan and Crown "
+        "Prince Mohammed bin Salman. It binds both. Trade has grown. Investment is up.\n\n"
+        "Erdogan and the crown prince spoke by phone on Monday, the Saudi Press Agency reported."
+    )
+    meetings = [e for e in events_of(nlp, body) if e.type == "meeting"]
+    assert [(sorted(e.participants), e.format) for e in meetings] == [
+        (["Mohammed bin Salman", "Recep Tayyip Erdogan"], "phone")
+    ]

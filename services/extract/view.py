@@ -597,7 +597,14 @@ ROLE_NOUNS = {
     "secretary": ("secretary", "minister"),
     "speaker": ("speaker", "chairman", "chair"),
     "delegation": ("",),  # "the Russian delegation": its head, only with the demonym
+    # Offices one person holds at a time: "the crown prince", "the emir", anywhere before.
+    "prince": ("prince",),
+    "king": ("king",),
+    "emir": ("emir",),
+    "sultan": ("sultan",),
 }
+# Role nouns of a one-holder office, resolved across the whole text before them.
+SOLE_ROLES = frozenset(["prince", "king", "emir", "sultan"])
 
 
 def _resolve_roles(view: DocView) -> None:
@@ -608,11 +615,17 @@ def _resolve_roles(view: DocView) -> None:
     named = sorted(view.person_at)
     for i in _tokens_where(doc, "LOWER", lambda word: word in ROLE_NOUNS):
         tok = doc[i]
-        if tok.dep_ not in ("nsubj", "nsubjpass") or i in view.person_at:
+        sole = tok.lower_ in SOLE_ROLES
+        # "X and the crown prince spoke": a conjoined subject too, for a one-holder office.
+        subject = tok.dep_ in ("nsubj", "nsubjpass") or (
+            sole and tok.dep_ == "conj" and tok.head.dep_ in ("nsubj", "nsubjpass")
+        )
+        if not subject or i in view.person_at:
             continue
         kids = list(tok.children)
         if not any(c.dep_ == "det" and c.lower_ == "the" for c in kids) or any(
-            c.dep_ in ("prep", "appos", "compound", "poss") or c.lower_ in ("former", "late")
+            (c.dep_ in ("prep", "appos", "compound", "poss") and not (sole and c.lower_ == "crown"))
+            or c.lower_ in ("former", "late")
             for c in kids
         ):
             continue
@@ -620,7 +633,7 @@ def _resolve_roles(view: DocView) -> None:
         if tok.lower_ == "delegation" and not wanted:
             continue
         fits = ROLE_NOUNS[tok.lower_]
-        first = view.sents[max(0, view.sent_no[i] - 2)].start
+        first = 0 if sole else view.sents[max(0, view.sent_no[i] - 2)].start
         for j in reversed([j for j in named if first <= j < i]):
             person = view.person_at[j]
             if wanted and person.iso3 not in wanted:
