@@ -1019,3 +1019,21 @@ def test_the_crown_prince_named_paragraphs_before(nlp: Language) -> None:
     assert [(sorted(e.participants), e.format) for e in meetings] == [
         (["Mohammed bin Salman", "Recep Tayyip Erdogan"], "phone")
     ]
+
+
+def test_a_relative_who_received_by_the_host_meets_the_host(nlp: Language) -> None:
+    body = (
+        "Talks followed a trip to Lusaka on Friday by Malawi's army commander, General Peter "
+        "Banda, who was received at State House by President Hakainde Hichilema."
+    )
+    meetings = [e for e in events_of(nlp, body) if e.type == "meeting"]
+    assert [sorted(e.participants) for e in meetings] == [["Hakainde Hichilema", "Peter Banda"]]
+
+
+def test_a_name_an_office_describes_in_apposition_is_a_person(nlp: Language) -> None:
+    body = (
+        "Landsbergis held talks in Warsaw with Tomasz Wrobel, the secretary of Poland's "
+        "National Security Bureau, the agency reported."
+    )
+    meetings = [e for e in events_of(nlp, body) if e.type == "meeting"]
+    assert any("Tomasz Wrobel" in e.participants for e in meetings)

@@ -196,14 +196,44 @@ def _person_spans(doc: Doc, ents: Iterable[Span] | None = None) -> list[Span]:
     return out
 
 
+# Offices a person holds: an organisation is never "the secretary of" something.
+_OFFICE_NOUNS = frozenset(
+    [
+        "secretary",
+        "minister",
+        "adviser",
+        "advisor",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "ambassador",
+        "envoy",
+        "commander",
+        "chairman",
+        "chairwoman",
+        "governor",
+        "undersecretary",
+    ]
+)
+
+
 def _who_named(ent: Span) -> bool:
     """A name the NER took for an organisation that a "who" clause describes ("Fritz Alphonse
-    Jean, who chairs the council"): only people are "who"."""
+    Jean, who chairs the council"): only people are "who"; so is one an office describes in
+    apposition ("Jan Novak, the secretary of the council")."""
     if ent.label_ != "ORG" or len(ent) < 2 or not all(t.is_title for t in ent):
         return False
     return any(
-        c.dep_ == "relcl"
-        and any(g.lower_ == "who" and g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
+        (
+            c.dep_ == "relcl"
+            and any(g.lower_ == "who" and g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
+        )
+        or (
+            c.dep_ == "appos"
+            and c.i > ent.end
+            and c.lower_ in _OFFICE_NOUNS
+            and any(d.lower_ == "the" for d in c.children)
+        )
         for c in ent.root.children
     )
 

@@ -50,6 +50,9 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
     if hosting:
         # "X was received by Y": the one received is a side too.
         received = [c for c in trig.children if c.dep_ == "nsubjpass"]
+        if trig.dep_ == "relcl" and any(c.tag_ == "WP" for c in received):
+            # "X, who was received by Y": the relative pronoun stands for X.
+            received = [trig.head]
         if (
             not received
             and trig.dep_ == "xcomp"
