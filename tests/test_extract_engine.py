@@ -1037,3 +1037,20 @@ def test_a_name_an_office_describes_in_apposition_is_a_person(nlp: Language) -> 
     )
     meetings = [e for e in events_of(nlp, body) if e.type == "meeting"]
     assert any("Tomasz Wrobel" in e.participants for e in meetings)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "Some 300 Malaysian troops are expected to deploy to Queensland for the drill.",
+            [("MYS", "AUS")],
+        ),
+        ("Ghana sent 150 soldiers to Maiduguri last week.", [("GHA", "NGA")]),
+    ],
+)
+def test_well_known_regions_and_cities_name_their_country(
+    nlp: Language, body: str, expected: list[tuple[str, str]]
+) -> None:
+    moves = [e for e in events_of(nlp, body) if e.type == "troop_deployment"]
+    assert [(e.origin, e.destination) for e in moves] == expected
