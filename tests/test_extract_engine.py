@@ -1054,3 +1054,17 @@ def test_well_known_regions_and_cities_name_their_country(
 ) -> None:
     moves = [e for e in events_of(nlp, body) if e.type == "troop_deployment"]
     assert [(e.origin, e.destination) for e in moves] == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("Sudan smuggled assault rifles and grenades to Chad.", [("SDN", "TCD")]),
+        ("Israel sold surveillance technology to Mexico.", [("ISR", "MEX")]),
+    ],
+)
+def test_small_arms_and_surveillance_technology_are_arms_items(
+    nlp: Language, body: str, expected: list[tuple[str, str]]
+) -> None:
+    moves = [e for e in events_of(nlp, body) if e.type == "arms_transfer"]
+    assert [(e.origin, e.destination) for e in moves] == expected
