@@ -1068,3 +1068,18 @@ def test_small_arms_and_surveillance_technology_are_arms_items(
 ) -> None:
     moves = [e for e in events_of(nlp, body) if e.type == "arms_transfer"]
     assert [(e.origin, e.destination) for e in moves] == expected
+
+
+def test_the_object_from_a_country_the_parser_detached_does_what_it_is_accused_of() -> None:
+    import spacy
+    from spacy.tokens import Doc
+
+    from services.extract.view import subject_of
+
+    words = ["Police", "accused", "gangs", "from", "Peru", "of", "smuggling", "guns", "to", "Chile"]
+    heads = [1, 1, 1, 1, 3, 4, 5, 6, 6, 8]
+    deps = ["nsubj", "ROOT", "dobj", "prep", "pobj", "prep", "pcomp", "dobj", "prep", "pobj"]
+    pos = ["NOUN", "VERB", "NOUN", "ADP", "PROPN", "ADP", "VERB", "NOUN", "ADP", "PROPN"]
+    doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps, pos=pos)
+    subj = subject_of(doc[6])
+    assert subj is not None and subj.text == "Peru"

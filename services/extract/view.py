@@ -833,6 +833,17 @@ def subject_of(tok: Token, copulas: frozenset[str] = READY_WORDS) -> Token | Non
             objs = [c for c in verb.children if c.dep_ in ("dobj", "obj")]
             if objs and cur.head.lower_ in ("of", "with", "for"):
                 return objs[0]
+            if verb.pos_ in ("NOUN", "PROPN") and cur.head.lower_ == "of":
+                # "accused traffickers from X of smuggling": the parser hangs "of" on X and
+                # "from X" on the verb; the object from X does it, and X is where it is from.
+                up = verb
+                while up.dep_ in ("pobj", "prep") and up.head.i != up.i:
+                    up = up.head
+                objs = [c for c in up.children if c.dep_ in ("dobj", "obj")]
+                if up.pos_ != "VERB" or not objs or up.i == verb.i:
+                    return None
+                origin = verb.dep_ == "pobj" and verb.head.lower_ == "from"
+                return verb if origin and verb.head.head.i == up.i else objs[0]
             cur = verb
         elif cur.dep_ == "acl" and cur.tag_ == "VBG":
             return cur.head

@@ -40,7 +40,8 @@ def _items(view: DocView, toks: Iterable[Token]) -> list[str]:
 def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool) -> list[Found]:
     """arms_transfer from "supplied arms to X", "received technology from Y", "relied on X for"."""
     word = trig.lower_
-    is_noun = trig.pos_ in ("NOUN", "PROPN")
+    # "of smuggling rifles to X": a gerund the tagger took for a noun still takes an object.
+    is_noun = trig.pos_ in ("NOUN", "PROPN") and not any(c.dep_ == "dobj" for c in trig.children)
     origin: str | None = None
     destination: str | None = None
     items: list[str] = []
