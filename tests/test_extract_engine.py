@@ -1083,3 +1083,13 @@ def test_the_object_from_a_country_the_parser_detached_does_what_it_is_accused_o
     doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps, pos=pos)
     subj = subject_of(doc[6])
     assert subj is not None and subj.text == "Peru"
+
+
+def test_an_office_before_a_comma_and_a_rank_names_the_country(nlp: Language) -> None:
+    body = (
+        "A week earlier Ghana's Chief of Defence Staff, Air Vice Marshal Kofi Mensah, "
+        "arrived in Lome. Mensah and Togo's army chief of staff, General Yao Agbeko, "
+        "signed a memorandum of understanding on border patrols."
+    )
+    deals = [e for e in events_of(nlp, body) if e.type == "agreement"]
+    assert [(e.parties, e.agreement_kind) for e in deals] == [(["GHA", "TGO"], "memorandum")]

@@ -391,6 +391,7 @@ def _described_as(
     iso3: str | None = None
     title: Span | None = None
     window: list[Token] = []
+    commas = 0
     i = span.start - 1
     if i >= 0 and doc[i].text == ",":
         i -= 1
@@ -398,6 +399,12 @@ def _described_as(
         tok = doc[i]
         if doc[i + 1].is_sent_start:
             break  # the sentence before describes someone else
+        if tok.text == "," and window and all(t.i in titles for t in window) and not commas:
+            # "Nigeria's chief of staff, General X": a rank before the name, the office
+            # before the comma.
+            commas += 1
+            i -= 1
+            continue
         if tok.is_punct and tok.text not in ("'s", "’s", "-", "."):
             break
         if tok.pos_ in ("VERB", "AUX", "ADP") and tok.i not in titles:
