@@ -1093,3 +1093,15 @@ def test_an_office_before_a_comma_and_a_rank_names_the_country(nlp: Language) ->
     )
     deals = [e for e in events_of(nlp, body) if e.type == "agreement"]
     assert [(e.parties, e.agreement_kind) for e in deals] == [(["GHA", "TGO"], "memorandum")]
+
+
+def test_an_alleged_drill_is_no_part_of_a_planned_joint_exercise(nlp: Language) -> None:
+    body = (
+        "The Chilean and Peruvian navies will hold their first joint exercise in November. "
+        "Bolivia last month accused Peru of holding an unannounced naval drill near the border."
+    )
+    drills = [e for e in events_of(nlp, body) if e.type == "military_exercise"]
+    assert sorted((sorted(e.countries), e.modality) for e in drills) == [
+        (["CHL", "PER"], "planned"),
+        (["PER"], "alleged"),
+    ]

@@ -271,6 +271,8 @@ def _tidy(events: list[Event]) -> list[Event]:
             set(e.countries) < set(o.countries)
             and (e.name is None or e.name == o.name)
             and _same_time(e.occurred_on, o.occurred_on)
+            # "accused X of holding a drill" is no part of a joint exercise being planned.
+            and all((e.modality == m) == (o.modality == m) for m in ("planned", "alleged"))
             for o in exercises_
         ):
             continue
