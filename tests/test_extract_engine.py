@@ -1105,3 +1105,23 @@ def test_an_alleged_drill_is_no_part_of_a_planned_joint_exercise(nlp: Language) 
         (["CHL", "PER"], "planned"),
         (["PER"], "alleged"),
     ]
+
+
+def test_joining_a_list_of_units_in_a_named_exercise(nlp: Language) -> None:
+    body = (
+        "Mongolian soldiers will also join American, Japanese, Indian and Thai units in the "
+        "Khaan Quest exercise, which is scheduled to take place near Ulaanbaatar in June."
+    )
+    drills = [e for e in events_of(nlp, body) if e.type == "military_exercise"]
+    assert [(sorted(e.countries), e.name) for e in drills] == [
+        (["IND", "JPN", "MNG", "THA", "USA"], "Khaan Quest")
+    ]
+
+
+def test_an_exercise_named_in_a_participle(nlp: Language) -> None:
+    body = (
+        "A statement said India and Oman had agreed to hold a bilateral counter-piracy "
+        "exercise, named Ocean Shield, off Salalah in March."
+    )
+    drills = [e for e in events_of(nlp, body) if e.type == "military_exercise"]
+    assert [e.name for e in drills] == ["Ocean Shield"]

@@ -72,6 +72,14 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
     if trig.dep_ == "pobj" and trig.head.lower_ == "of" and trig.head.head.lower_ in PARTITIVES:
         anchor = trig.head.head
     verb = governing_verb(anchor)
+    if verb is None and anchor.dep_ == "pobj" and anchor.head.dep_ == "prep":
+        # "join Chinese, Russian and Tajik units in the exercise": the parser hangs "in" on
+        # the last of the object's conjuncts.
+        holder = anchor.head.head
+        while holder.dep_ == "conj" and holder.head.i != holder.i:
+            holder = holder.head
+        if holder.dep_ in ("dobj", "obj") and holder.head.pos_ == "VERB":
+            verb = holder.head
     held = (
         verb is not None
         and (verb.lower_ in lex.words["exercise_verbs"] or _took_part_in(anchor, verb))
@@ -127,7 +135,9 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
         if verb.lower_.startswith("join") and anchor.dep_ == "pobj" and anchor.head.lower_ == "in":
             # "Chilean marines joined Peruvian and Colombian troops in the exercise".
             for obj in verb.children:
-                if obj.dep_ in ("dobj", "obj") and obj.i in view.troop_at:
+                # "joined Chinese, Russian and Tajik units": the troop noun may end the list.
+                troops = [obj, *obj.conjuncts]
+                if obj.dep_ in ("dobj", "obj") and any(t.i in view.troop_at for t in troops):
                     countries.extend(
                         a for t in obj.subtree if (a := _actor_at(view, t)) is not None
                     )
@@ -159,8 +169,19 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
     if name is None and named_after:
         after = [t for t in trig.head.subtree if trig.i < t.i <= trig.head.i and t.pos_ == "PROPN"]
         name = " ".join(t.text for t in after) or None
+    if name is None:
+        # "an exercise, named/dubbed X,": the name a participle gives it.
+        for child in trig.children:
+            if child.dep_ == "acl" and child.lower_ in NAMING_PARTICIPLES:
+                for obj in child.children:
+                    if obj.dep_ in ("oprd", "dobj", "attr") and obj.pos_ == "PROPN":
+                        parts = [t for t in obj.subtree if t.pos_ == "PROPN"]
+                        name = " ".join(t.text for t in parts) or None
     fields: Fields = {"countries": sorted(isos), "name": name}
     return [Found("military_exercise", fields, sent, trig, 0.7)]
+
+
+NAMING_PARTICIPLES = frozenset(["named", "dubbed", "called", "codenamed", "code-named"])
 
 
 def _misparsed_name(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found] | None:
