@@ -1125,3 +1125,12 @@ def test_an_exercise_named_in_a_participle(nlp: Language) -> None:
     )
     drills = [e for e in events_of(nlp, body) if e.type == "military_exercise"]
     assert [e.name for e in drills] == ["Ocean Shield"]
+
+
+def test_those_who_agree_an_exercise_will_be_held_hold_it(nlp: Language) -> None:
+    body = (
+        "Norway and Finland decided that the third round of the Arctic Lynx exercise will be "
+        "held near Tromso in March."
+    )
+    drills = [e for e in events_of(nlp, body) if e.type == "military_exercise"]
+    assert [(sorted(e.countries), e.name) for e in drills] == [(["FIN", "NOR"], "Arctic Lynx")]

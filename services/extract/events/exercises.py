@@ -39,6 +39,9 @@ EXERCISE_OPENERS = (
 
 
 # Nouns that name a part of a recurring exercise ("the latest round of", "the 21st edition of").
+AGREEING_VERBS = frozenset(
+    ["agree", "agreed", "agrees", "decide", "decided", "decides", "announced", "confirmed"]
+)
 PARTITIVES = frozenset(["edition", "round", "phase", "stage", "leg", "part", "iteration"])
 
 
@@ -91,6 +94,16 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
         held = True
     # "troops from both countries are due to begin the drills".
     subj = subject_of(verb, READY_WORDS | DUE_WORDS) if held and verb is not None else None
+    if (
+        held
+        and verb is not None
+        and subj is None
+        and verb.dep_ == "ccomp"
+        and anchor.dep_ == "nsubjpass"
+        and verb.head.lower_ in AGREEING_VERBS
+    ):
+        # "X and Y agreed that the exercise will be held in Z": those who agree hold it.
+        subj = subject_of(verb.head)
     # "the navy has begun its exercise", "their armed forces would hold an exercise".
     military = (
         subj is not None
