@@ -1134,3 +1134,20 @@ def test_those_who_agree_an_exercise_will_be_held_hold_it(nlp: Language) -> None
     )
     drills = [e for e in events_of(nlp, body) if e.type == "military_exercise"]
     assert [(sorted(e.countries), e.name) for e in drills] == [(["FIN", "NOR"], "Arctic Lynx")]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "Niger's junta denied that American soldiers had returned to the desert base.",
+            [("USA", "NER")],
+        ),
+        ("Some 200 Italian soldiers returned home from Lebanon on Friday.", []),
+    ],
+)
+def test_troops_returning_to_a_country_move_there(
+    nlp: Language, body: str, expected: list[tuple[str, str]]
+) -> None:
+    moves = [e for e in events_of(nlp, body) if e.type == "troop_deployment"]
+    assert [(e.origin, e.destination) for e in moves] == expected

@@ -141,6 +141,15 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
         destination = destination_of(view, [trig], lex, objects=word not in LEAVE_WORDS)
         if destination is None and word in LEAVE_WORDS:
             return []  # leaving says where troops go only with "for X" or "to join ... in X"
+        if (
+            destination is None
+            and word in RETURN_WORDS
+            and (
+                any(c.lower_ == "home" for c in trig.children)
+                or any(True for _ in prep_objects(trig, ("from",)))
+            )
+        ):
+            return []  # "returned home from X": the place left is no destination
     dest = destination.iso3 if destination else None
     if dest is None or dest == origin:
         confidence -= 0.15
@@ -294,6 +303,7 @@ def _fellow_senders(view: DocView, sent: Span, trig: Token) -> set[str]:
     return out
 
 
+RETURN_WORDS = frozenset(["return", "returns", "returned", "returning"])
 LEAVE_WORDS = frozenset(
     ["leave", "leaves", "left", "leaving", "depart", "departs", "departed", "departing"]
 )
