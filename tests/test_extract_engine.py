@@ -1151,3 +1151,18 @@ def test_troops_returning_to_a_country_move_there(
 ) -> None:
     moves = [e for e in events_of(nlp, body) if e.type == "troop_deployment"]
     assert [(e.origin, e.destination) for e in moves] == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("Some 1,200 British troops are based in Estonia.", [("GBR", "EST")]),
+        ("Vietnam would never allow Russian forces to be based on its soil.", [("RUS", "VNM")]),
+        ("A Paris-based institute said Chinese soldiers trained hard.", []),
+    ],
+)
+def test_troops_based_in_a_country_are_stationed_there(
+    nlp: Language, body: str, expected: list[tuple[str, str]]
+) -> None:
+    moves = [e for e in events_of(nlp, body) if e.type == "troop_deployment"]
+    assert [(e.origin, e.destination) for e in moves] == expected
