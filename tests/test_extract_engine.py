@@ -1166,3 +1166,17 @@ def test_troops_based_in_a_country_are_stationed_there(
 ) -> None:
     moves = [e for e in events_of(nlp, body) if e.type == "troop_deployment"]
     assert [(e.origin, e.destination) for e in moves] == expected
+
+
+def test_goods_a_participle_tagged_as_past_tense_describes_are_the_goods() -> None:
+    import spacy
+    from spacy.tokens import Doc
+
+    from services.extract.events.transfers import _raised_goods
+
+    words = ["Tanks", "bought", "from", "Spain", "reached", "Lima"]
+    heads = [4, 0, 1, 2, 4, 4]
+    deps = ["nsubj", "acl", "prep", "pobj", "ROOT", "dobj"]
+    tags = ["NNS", "VBD", "IN", "NNP", "VBD", "NNP"]
+    doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps, tags=tags)
+    assert [t.text for t in _raised_goods(doc[1], [])] == ["Tanks"]

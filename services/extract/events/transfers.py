@@ -111,7 +111,7 @@ def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool
                 return []
             subj = subject_of(trig)
             passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in trig.children) or (
-                trig.dep_ == "acl" and trig.tag_ == "VBN"
+                trig.dep_ == "acl" and trig.tag_ in ("VBN", "VBD")
             )
             agent = [o for p, o in prep_objects(trig, ("by",))]
             subj_actor = None
@@ -284,8 +284,9 @@ def _raised_goods(trig: Token, objects: list[Token]) -> list[Token]:
         not objects or any(o.tag_ == "WDT" or o.lower_ == "that" for o in objects)
     ):
         return [trig.head]
-    if trig.dep_ == "acl" and trig.tag_ == "VBN" and not objects:
-        # "would see Spanish tanks transferred to Chile": the goods a participle describes.
+    if trig.dep_ == "acl" and trig.tag_ in ("VBN", "VBD") and not objects:
+        # "would see Spanish tanks transferred to Chile": the goods a participle describes
+        # (one the tagger took for a past tense too).
         return [trig.head]
     if objects or trig.dep_ != "xcomp" or trig.head.lower_ not in RAISING_WORDS:
         return []
