@@ -1180,3 +1180,13 @@ def test_goods_a_participle_tagged_as_past_tense_describes_are_the_goods() -> No
     tags = ["NNS", "VBD", "IN", "NNP", "VBD", "NNP"]
     doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps, tags=tags)
     assert [t.text for t in _raised_goods(doc[1], [])] == ["Tanks"]
+
+
+def test_troops_sent_to_a_named_base_go_where_the_story_is(nlp: Language) -> None:
+    body = (
+        "Congo's ties with Belgium have cooled sharply in recent years. "
+        "A military spokesman on Friday denied that Belgian soldiers had returned to the "
+        "Kamina base."
+    )
+    moves = [e for e in events_of(nlp, body) if e.type == "troop_deployment"]
+    assert [(e.origin, e.destination) for e in moves] == [("BEL", "COD")]

@@ -164,7 +164,12 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
             and a.iso3 not in _fellow_senders(view, sent, trig)
         ]
         unknown_place = any(
-            o.ent_type_ in ("GPE", "LOC") and o.i not in view.country_at
+            (o.ent_type_ in ("GPE", "LOC") and o.i not in view.country_at)
+            # "returned to the Kamina base": a named site of no named country.
+            or (
+                o.lower_ in SITE_NOUNS
+                and any(c.pos_ == "PROPN" and c.i not in view.country_at for c in o.lefts)
+            )
             for _, o in prep_objects(trig, TO_PREPS)
         )
         # "Guatemala sent 150 military police in January": a sender naming no place at all
@@ -303,6 +308,7 @@ def _fellow_senders(view: DocView, sent: Span, trig: Token) -> set[str]:
     return out
 
 
+SITE_NOUNS = frozenset(["base", "airbase", "camp", "garrison", "barracks", "outpost"])
 RETURN_WORDS = frozenset(["return", "returns", "returned", "returning"])
 LEAVE_WORDS = frozenset(
     ["leave", "leaves", "left", "leaving", "depart", "departs", "departed", "departing"]
