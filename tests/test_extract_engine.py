@@ -1190,3 +1190,13 @@ def test_troops_sent_to_a_named_base_go_where_the_story_is(nlp: Language) -> Non
     )
     moves = [e for e in events_of(nlp, body) if e.type == "troop_deployment"]
     assert [(e.origin, e.destination) for e in moves] == [("BEL", "COD")]
+
+
+def test_agreeing_on_the_need_for_something_is_no_agreement(nlp: Language) -> None:
+    body = (
+        "Peruvian President Dina Boluarte and Chilean President Gabriel Boric agreed on the "
+        "need for closer police cooperation."
+    )
+    assert [e for e in events_of(nlp, body) if e.type == "agreement"] == []
+    signed = "Peru and Chile agreed on a new border treaty."
+    assert [e.parties for e in events_of(nlp, signed) if e.type == "agreement"] == [["CHL", "PER"]]

@@ -28,6 +28,9 @@ UNILATERAL_ACTS = frozenset(
 )
 
 
+SHARED_VIEWS = frozenset(["need", "urgency", "importance", "necessity"])
+
+
 def _of_earlier_deal(trig: Token, lex: Lexicon) -> bool:
     """An agreement named as what something else is about ("the implementation of the
     agreements reached", "violations of the truce signed"): the deal predates the news."""
@@ -109,6 +112,10 @@ def agreements(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fou
         has_object = any(c.dep_ in ("dobj", "obj", "xcomp", "prep", "ccomp") for c in trig.children)
         if not has_object:
             return []
+        if word.startswith("agree") and any(
+            o.lower_ in SHARED_VIEWS for _, o in prep_objects(trig, ("on", "about"))
+        ):
+            return []  # "agreed on the need for a common front": a shared view, no accord
         kinds_here = set().union(*lex.agreement_kinds.values())
         words_here = {t.lower_ for t in trig.subtree}
         if word.startswith("agree") and not (words_here & kinds_here) and len(parties) < 2:
