@@ -39,7 +39,7 @@ from bench.bench_ingest import measure as ingest_measure
 from bench.bench_rules import measure as rules_measure
 from bench.corpus import generate
 from services import names, wire
-from services.cli import STAGES, drained, stop_workers, wait_ready
+from services.cli import STAGES, drained, group_drained, stop_workers, wait_ready
 from services.embedded import EmbeddedRedis, free_port
 from services.settings import Settings
 
@@ -89,16 +89,6 @@ def _wait_ready(
         time.sleep(0.2)
 
 
-def _group_done(client: redis.Redis, stream: str, group: str) -> bool:
-    for info in client.xinfo_groups(stream):
-        if info["name"].decode() == group:
-            last = info["last-delivered-id"].decode()
-            return int(info["pending"]) == 0 and not client.xrange(
-                stream, min=f"({last}", max="+", count=1
-            )
-    return False
-
-
 class RssSampler:
     def __init__(self, procs: list[subprocess.Popen[bytes]]) -> None:
         self.ps = [psutil.Process(p.pid) for p in procs]
@@ -119,7 +109,7 @@ def _wait_done(
     interval: float = 0.02,
 ) -> float:
     start = time.perf_counter()
-    while not _group_done(client, stream, group):
+    while not group_drained(client, stream, group):
         if sampler:
             sampler.sample()
         if time.perf_counter() - start > timeout:

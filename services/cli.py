@@ -473,18 +473,20 @@ def stop_workers(procs: list[subprocess.Popen[bytes]], timeout: float = 30) -> N
 
 def drained(client: SyncRedis) -> bool:
     """True when every stage's group has read and acknowledged everything in its stream."""
-    for stream, group in PIPELINE:
-        try:
-            groups = client.xinfo_groups(stream)
-        except redis.ResponseError:
-            return False
-        info = next((g for g in groups if g["name"].decode() == group), None)
-        if info is None or int(info["pending"]):
-            return False
-        last = info["last-delivered-id"].decode()
-        if client.xrange(stream, min=f"({last}", max="+", count=1):
-            return False
-    return True
+    return all(group_drained(client, stream, group) for stream, group in PIPELINE)
+
+
+def group_drained(client: SyncRedis, stream: str, group: str) -> bool:
+    """True when `group` has read and acknowledged everything in `stream`."""
+    try:
+        groups = client.xinfo_groups(stream)
+    except redis.ResponseError:
+        return False
+    info = next((g for g in groups if g["name"].decode() == group), None)
+    if info is None or int(info["pending"]):
+        return False
+    last = info["last-delivered-id"].decode()
+    return not client.xrange(stream, min=f"({last}", max="+", count=1)
 
 
 def _print_alert(alert: dict[str, Any]) -> None:

@@ -32,7 +32,7 @@ from schemas.events import EVENT_ADAPTER
 from services import names
 from services.alert.engine import backtest
 from services.alert.rules import load_rules
-from services.cli import STAGES, drained, stop_workers, wait_ready
+from services.cli import STAGES, drained, group_drained, stop_workers, wait_ready
 from services.embedded import EmbeddedRedis, free_port, redis_server_binary
 from services.settings import PROJECT_ROOT, Settings
 
@@ -227,13 +227,13 @@ def test_alert_worker_killed_mid_stream_loses_no_alert(redis_url: str, tmp_path:
     try:
         for _ in range(4):
             time.sleep(rng.uniform(0.2, 0.6))
-            if _alert_group_done(client):
+            if group_drained(client, names.EVENTS_STREAM, names.ALERT_GROUP):
                 break
             proc.kill()
             proc.wait()
             kills += 1
             proc = spawn()
-        _wait(lambda: _alert_group_done(client), timeout=300)
+        _wait(lambda: group_drained(client, names.EVENTS_STREAM, names.ALERT_GROUP), timeout=300)
     finally:
         stop_workers([proc])
     assert kills >= 2, "the worker finished before it could be killed mid-stream"
@@ -247,16 +247,6 @@ def test_alert_worker_killed_mid_stream_loses_no_alert(redis_url: str, tmp_path:
     # A read delivered before a kill but not yet acknowledged goes out again, same alert ids.
     assert len(alerts) - len(set(alerts)) <= kills * 2 * Settings().event_batch_size
     assert client.xlen(names.DEAD_LETTER_STREAM) == 0
-
-
-def _alert_group_done(client: redis.Redis) -> bool:
-    for info in client.xinfo_groups(names.EVENTS_STREAM):
-        if info["name"].decode() == names.ALERT_GROUP:
-            last = info["last-delivered-id"].decode()
-            return int(info["pending"]) == 0 and not client.xrange(
-                names.EVENTS_STREAM, min=f"({last}", max="+", count=1
-            )
-    return False
 
 
 def test_redis_restart_mid_replay_loses_no_acknowledged_work(tmp_path: Path) -> None:
