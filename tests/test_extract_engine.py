@@ -776,9 +776,19 @@ def test_service_members_commandos_and_travelling_troops(
             "in Sudan.",
             [("RUS", "SDN", "alleged")],
         ),
+        (
+            "A first Patriot missile-defence battery, built in the United States, was handed "
+            "over to Polish air defence forces in May 2024.",
+            [("USA", "POL", "asserted")],
+        ),
+        (
+            "Officials in Berlin denied that the accord would see French nuclear warheads "
+            "transferred to Germany.",
+            [("FRA", "DEU", "negated")],
+        ),
     ],
 )
-def test_smuggled_and_spare_parts(
+def test_smuggled_parts_missile_defence_and_goods_a_participle_describes(
     nlp: Language, body: str, expected: list[tuple[str, str, str]]
 ) -> None:
     moves = [e for e in events_of(nlp, body) if e.type == "arms_transfer"]
@@ -818,28 +828,6 @@ def test_a_host_and_the_leaders_of_named_countries(nlp: Language) -> None:
     visits = sorted((e.origin, e.destination) for e in events if e.type == "delegation_visit")
     assert visits == [("KEN", "RWA"), ("UGA", "RWA")]
     assert events_of(nlp, "The prime minister hosted the games in Paris last year.") == []
-
-
-@pytest.mark.parametrize(
-    ("body", "expected"),
-    [
-        (
-            "A first Patriot missile-defence battery, built in the United States, was handed "
-            "over to Polish air defence forces in May 2024.",
-            [("USA", "POL", "asserted")],
-        ),
-        (
-            "Officials in Berlin denied that the accord would see French nuclear warheads "
-            "transferred to Germany.",
-            [("FRA", "DEU", "negated")],
-        ),
-    ],
-)
-def test_missile_defence_batteries_and_goods_a_participle_describes(
-    nlp: Language, body: str, expected: list[tuple[str, str, str]]
-) -> None:
-    moves = [e for e in events_of(nlp, body) if e.type == "arms_transfer"]
-    assert [(e.origin, e.destination, e.modality) for e in moves] == expected
 
 
 def test_joining_other_troops_in_an_exercise(nlp: Language) -> None:
