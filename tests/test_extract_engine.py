@@ -1188,3 +1188,49 @@ def test_agreeing_on_the_need_for_something_is_no_agreement(nlp: Language) -> No
     assert [e for e in events_of(nlp, body) if e.type == "agreement"] == []
     signed = "Peru and Chile agreed on a new border treaty."
     assert [e.parties for e in events_of(nlp, signed) if e.type == "agreement"] == [["CHL", "PER"]]
+
+
+BILATERAL_STORY = (
+    "Denmark will lend two offshore patrol vessels to Ghana, the Danish defence ministry said "
+    "on Monday, as Ghana's navy steps up patrols in the Gulf of Guinea.\n\n"
+    "Danish officials said Copenhagen would also train Ghanaian crews, and Accra has asked "
+    "Denmark for help with coastal radar.\n\n"
+    "Ghana and Denmark have held annual staff talks since 2019, and a Ghanaian delegation "
+    "toured Danish naval bases last year.\n\n"
+    "{sentence}\n\n"
+    "Nigeria has voiced support for the plan."
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The lease contract for the vessels was signed in Accra in March.", [["DNK", "GHA"]]),
+        ("The ministers also signed three agreements on fisheries and training.", [["DNK", "GHA"]]),
+        # A business signs: no bilateral agreement.
+        ("A shipping group signed a maintenance contract with a local firm in May.", []),
+    ],
+)
+def test_an_agreement_without_parties_is_between_the_story_countries(
+    nlp: Language, sentence: str, expected: list[list[str]]
+) -> None:
+    body = BILATERAL_STORY.format(sentence=sentence)
+    deals = [e for e in events_of(nlp, body) if e.type == "agreement"]
+    assert [e.parties for e in deals] == expected
+
+
+def test_a_story_has_no_pair_when_a_third_country_is_as_present(nlp: Language) -> None:
+    from services.extract.events.common import story_pair
+    from services.extract.pipeline import load_gazetteer
+    from services.extract.view import _collect_people, _person_spans, _view
+
+    def pair(text: str) -> frozenset[str]:
+        doc = nlp(text)
+        named = _person_spans(doc, doc.ents)
+        people = _collect_people([doc], [named], load_gazetteer())
+        return story_pair(_view(doc, doc.ents, named, people))
+
+    two = "Chile and Peru met. " * 5 + "Bolivia watched."
+    three = "Chile, Peru and Bolivia met. " * 5
+    assert pair(two) == {"CHL", "PER"}
+    assert pair(three) == frozenset()

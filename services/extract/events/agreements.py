@@ -9,7 +9,9 @@ from services.extract.events.common import (
     _collective,
     _company,
     _invited_to,
+    _np_tokens,
     _preceding_words,
+    story_pair,
 )
 from services.extract.view import (
     Actor,
@@ -134,6 +136,10 @@ def agreements(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fou
             if actor.iso3 and actor.iso3 not in isos:
                 parties.append(actor)
                 isos.add(actor.iso3)
+    if len(isos) < 2 and _names_a_document(trig, lex) and not _business_signers(trig, lex):
+        story = story_pair(view)
+        if isos <= story:
+            isos = set(story)
     if len(isos) < 2:
         return []
     subtree_words = {t.lower_ for t in trig.subtree} | ({word} if is_noun else set())
@@ -272,3 +278,36 @@ def _negotiated(trig: Token, verb: Token) -> bool:
         and trig.head.lower_ in ("on", "toward", "towards")
         and trig.head.head.i == verb.i
     )
+
+
+# Nouns for the text of an agreement, besides the kinds of the lexicon.
+DOCUMENT_NOUNS = frozenset(["agreement", "agreements", "accord", "accords"])
+
+
+def _names_a_document(trig: Token, lex: Lexicon) -> bool:
+    """Whether the trigger is, or signs, an agreement named as such ("the contract was signed",
+    "signed 11 agreements", "the pact"), not an act that only may be one ("agreed to",
+    "signed off")."""
+    nouns = DOCUMENT_NOUNS.union(*lex.agreement_kinds.values())
+    if trig.pos_ in ("NOUN", "PROPN"):
+        return trig.lower_ in nouns
+    return any(c.dep_ in ("dobj", "obj", "nsubjpass") and c.lower_ in nouns for c in trig.children)
+
+
+# Heads of a business's name beyond the lexicon's non-state heads ("a resort group").
+BUSINESS_HEADS = frozenset(["group", "groups", "chain", "developer", "investor", "investors"])
+
+
+def _business_signers(trig: Token, lex: Lexicon) -> bool:
+    """Whether a company or business group signs the agreement or is its other side
+    ("Norwegian startup X signed a supply deal with a Chinese materials group")."""
+    verb = trig if trig.pos_ in ("VERB", "AUX") else governing_verb(trig)
+    heads = lex.words["non_state_heads"] | BUSINESS_HEADS
+    holders = [trig]
+    signers: list[Token] = []
+    if verb is not None:
+        subj = subject_of(verb)
+        signers += [subj] if subj is not None else []
+        holders += [verb, *(c for c in verb.children if c.dep_ in ("dobj", "obj", "nsubjpass"))]
+    signers += [o for h in holders for _, o in prep_objects(h, ("with", "between"))]
+    return any(_company(s, lex) or any(t.lower_ in heads for t in _np_tokens(s)) for s in signers)

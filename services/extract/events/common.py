@@ -4,6 +4,7 @@ more than one event family uses (leaders, phases, companies, troop nouns, earlie
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -259,3 +260,36 @@ def _in_topic(view: DocView, actor: Actor) -> bool:
     if actor.token < 0:
         return False
     return any(t.lower_ in TOPIC_WORDS for t in view.doc[actor.token].ancestors)
+
+
+# How much more often the two countries of a story are named than any third one.
+STORY_SHARE = 1.5
+# How often each of them must be named at least.
+STORY_MENTIONS = 5
+
+
+def country_mentions(view: DocView) -> Counter[str]:
+    """How often each country is named in a text as an actor: outright, by capital or demonym,
+    or through one of its officials (each name counted once, not once per word); a demonym
+    describing a company ("a Chinese carmaker") names no actor."""
+    counts: Counter[str] = Counter()
+    for i, span in [*view.country_at.items(), *view.person_span.items()]:
+        actor = _actor_at(view, view.doc[i]) if span.start == i else None
+        if actor is not None and actor.iso3:
+            counts[actor.iso3] += 1
+    return counts
+
+
+def story_pair(view: DocView) -> frozenset[str]:
+    """The two countries a bilateral story is about: the two it names most often, when each is
+    named clearly more often than any third country; else none.
+
+    News about two countries' relations names the pair throughout and lets later sentences
+    speak of "the contract", "the ministers" or "the pact" without naming them again."""
+    ranked = country_mentions(view).most_common(3)
+    if len(ranked) < 2 or ranked[1][1] < STORY_MENTIONS:
+        return frozenset()
+    third = ranked[2][1] if len(ranked) > 2 else 0
+    if ranked[1][1] < STORY_SHARE * third:
+        return frozenset()
+    return frozenset(iso for iso, _ in ranked[:2])
