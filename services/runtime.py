@@ -33,7 +33,7 @@ import orjson
 import redis.asyncio as aioredis
 from faststream import AckPolicy, FastStream
 from faststream.redis import StreamSub
-from faststream.redis.annotations import RedisBatchStreamMessage, RedisStreamMessage
+from faststream.redis.annotations import RedisStreamMessage
 from faststream.redis.prometheus import RedisPrometheusMiddleware
 from faststream.specification import AsyncAPI
 from prometheus_client import CollectorRegistry
@@ -187,7 +187,7 @@ class WorkerRuntime:
         options: dict[str, Any] = (
             {"parser": _raw_batch_parser, "decoder": _raw_batch_decoder}
             if raw
-            else {"parser": tolerant_parser}
+            else {"parser": tolerant_parser, "decoder": _batch_entries_decoder}
         )
         if overlap:  # acknowledged when their tails finish (`_finish`), not on return
             options["ack_policy"] = AckPolicy.MANUAL
@@ -205,10 +205,12 @@ class WorkerRuntime:
             **options,
         )
 
+        # The decoders hand over entries with their ids: a `msg` parameter here would be a
+        # Context field, which FastStream resolves in a worker thread, a thread hop per read;
+        # `Any`, as FastStream validates the argument against its annotation.
         @reader
-        async def on_batch(bodies: list[Any], msg: RedisBatchStreamMessage) -> None:
-            ids = [_text(i) for i in msg.raw_message["message_ids"]]
-            entries = [Entry(i, b) for i, b in zip(ids, bodies, strict=False)]
+        async def on_batch(entries: list[Any]) -> None:
+            ids = [entry.message_id for entry in entries]
             tail = await handler(await self._drop_undecodable(stream, entries))
             if overlap:
                 await self._overlapped(name, stream, group, ids, tail)
@@ -522,8 +524,21 @@ async def _raw_batch_parser(message: Any, original: Callable[[Any], Awaitable[An
     return msg
 
 
-async def _raw_batch_decoder(msg: Any) -> list[Any]:
-    return list(msg.raw_message["bodies"])
+def _entries(msg: Any, bodies: list[Any]) -> list[Entry]:
+    ids = msg.raw_message["message_ids"]
+    return [Entry(_text(i), body) for i, body in zip(ids, bodies, strict=True)]
+
+
+async def _raw_batch_decoder(msg: Any) -> list[Entry]:
+    """The read's entries, each with the JSON bytes `_raw_batch_parser` kept."""
+    return _entries(msg, msg.raw_message["bodies"])
+
+
+async def _batch_entries_decoder(
+    msg: Any, original: Callable[[Any], Awaitable[Any]]
+) -> list[Entry]:
+    """The read's entries, each with its body as FastStream decodes it."""
+    return _entries(msg, await original(msg))
 
 
 def raw_body(fields: dict[bytes, bytes]) -> bytes | dict[str, Any]:
