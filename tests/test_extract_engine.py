@@ -1234,3 +1234,35 @@ def test_a_story_has_no_pair_when_a_third_country_is_as_present(nlp: Language) -
     three = "Chile, Peru and Bolivia met. " * 5
     assert pair(two) == {"CHL", "PER"}
     assert pair(three) == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "A private contractor delivered ten surveillance drones to the Ghanaian navy in April.",
+            [("DNK", "GHA")],
+        ),
+        ("Critics have accused Denmark of supplying the navy with drones.", [("DNK", "GHA")]),
+        # Someone other than the story's second country receives, or nothing is handed over.
+        ("Denmark has never sold drones to rebel groups, officials insist.", []),
+        ("Officials said any drones delivered to Ghana would be unarmed.", []),
+    ],
+)
+def test_a_transfer_with_one_side_unnamed_takes_the_other_story_country(
+    nlp: Language, sentence: str, expected: list[tuple[str, str]]
+) -> None:
+    body = BILATERAL_STORY.format(sentence=sentence)
+    moves = [e for e in events_of(nlp, body) if e.type == "arms_transfer"]
+    assert [(e.origin, e.destination) for e in moves if "lend" not in e.sentence] == expected
+
+
+def test_a_transfer_retold_in_its_sentence_with_fewer_goods_is_one(nlp: Language) -> None:
+    body = (
+        "Lithuania supplied Moldova with rifles and ammunition last year, and a customs report "
+        "says Vilnius shipped 40 crates of ammunition to Moldova in May."
+    )
+    moves = [e for e in events_of(nlp, body) if e.type == "arms_transfer"]
+    assert [(e.origin, e.destination, sorted(e.items)) for e in moves] == [
+        ("LTU", "MDA", ["ammunition", "weapons"])
+    ]

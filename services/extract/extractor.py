@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Token
 from schemas.documents import Article
 from schemas.events import (
     EVENT_ADAPTER,
+    ArmsTransfer,
     DelegationVisit,
     Event,
     Invitation,
@@ -211,6 +212,7 @@ def _tidy(events: list[Event]) -> list[Event]:
         e for e in events if isinstance(e, TroopDeployment) and (e.troops_min or e.troops_max)
     ]
     exercises_ = [e for e in events if isinstance(e, MilitaryExercise)]
+    transfers_ = [e for e in events if isinstance(e, ArmsTransfer)]
     invited = [e for e in events if isinstance(e, Invitation) and e.invitee]
     # "arrived in Kyiv on a visit": two triggers of one sentence tell one visit; the fuller wins.
     best: dict[tuple[Any, ...], DelegationVisit] = {}
@@ -267,6 +269,14 @@ def _tidy(events: list[Event]) -> list[Event]:
             )
         ):
             continue
+        if isinstance(e, ArmsTransfer) and any(
+            o.origin == e.origin
+            and o.destination == e.destination
+            and tuple(o.span) == tuple(e.span)
+            and set(e.items) < set(o.items)
+            for o in transfers_
+        ):
+            continue  # "supplied X with shells and missiles ..., shipped munitions": one told twice
         if isinstance(e, MilitaryExercise) and any(
             set(e.countries) < set(o.countries)
             and (e.name is None or e.name == o.name)

@@ -7,10 +7,12 @@ from collections.abc import Iterable
 from spacy.tokens import Span, Token
 
 from services.extract.events.common import (
+    ARMED_SERVICES,
     Found,
     _company,
     _sentences_before,
     _troop_noun,
+    story_pair,
 )
 from services.extract.pipeline import load_gazetteer
 from services.extract.view import (
@@ -169,6 +171,10 @@ def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool
             # "X's review of the transfer of Spanish equipment. Two radars were handed over
             # to the Colombian navy": the sender of the transfer told just before.
             others = list(_earlier_sender(view, sent, destination))
+        if not others and known is not None and _story_may_fill(trig, objects, items):
+            # "Rheinmetall delivered shells to the Polish army", in a story about Germany and
+            # Poland: the other side is the other country of the story.
+            others = _other_of_story(view, known) if destination or _state_recipient(trig) else []
         if not others or known is None:
             return []
         if origin is None:
@@ -316,3 +322,43 @@ def _made_in(view: DocView, toks: Iterable[Token]) -> set[str]:
             if span is not None:
                 out.add(str(span.label_))
     return out
+
+
+def _other_of_story(view: DocView, known: str) -> list[str]:
+    """The other country of a bilateral story, when `known` is one of its two."""
+    pair = story_pair(view)
+    return sorted(pair - {known}) if known in pair else []
+
+
+# Items too vague to be one delivery the story tells ("military support provided to X").
+VAGUE_ITEMS = frozenset(["military aid"])
+# Determiners of goods that no one has handed over ("any weapons shipped to X").
+HYPOTHETICAL_DETS = frozenset(["any", "no"])
+
+
+def _story_may_fill(trig: Token, objects: list[Token], items: list[str]) -> bool:
+    """Whether a transfer with one side unnamed is a concrete one the story's other country may
+    complete: goods more concrete than aid, not hypothetical ("any weapons sent to X")."""
+    if not set(items) - VAGUE_ITEMS:
+        return False
+    goods = [*objects, *([trig.head] if trig.dep_ in ("acl", "relcl") else [])]
+    return not any(
+        c.dep_ == "det" and c.lower_ in HYPOTHETICAL_DETS for g in goods for c in g.children
+    )
+
+
+# Recipients that are a state's own forces or government ("supplied the army with drones").
+STATE_RECIPIENTS = frozenset(
+    [*ARMED_SERVICES, "military", "government", "authorities", "junta", "ministry"]
+)
+
+
+def _state_recipient(trig: Token) -> bool:
+    """Whether the recipient the sentence writes without a country is a state's forces or
+    government ("supplied the army with drones", "to the armed forces"), or no recipient is
+    written at all; "to either side", "to rebel groups" name someone else."""
+    written = [o for _, o in prep_objects(trig, ("to",))]
+    written += [c for c in trig.children if c.dep_ in ("dative", "iobj")]
+    if any(p == "with" for p, _ in prep_objects(trig, ("with",))):
+        written += [c for c in trig.children if c.dep_ in ("dobj", "obj")]
+    return all(w.lower_ in STATE_RECIPIENTS for w in written)
