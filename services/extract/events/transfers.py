@@ -47,6 +47,7 @@ def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool
     origin: str | None = None
     destination: str | None = None
     items: list[str] = []
+    objects: list[Token] = []  # the goods' noun phrases, of a verb trigger
     confidence = 0.6
     passive = False
     if word in ("give", "gives", "gave", "given", "giving") and any(
@@ -165,7 +166,7 @@ def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool
         others = [
             a.iso3
             for a in sentence_actors(view, sent, lex, trig)
-            if a.iso3 != known and a.iso3 not in made
+            if a.iso3 is not None and a.iso3 != known and a.iso3 not in made
         ]
         if not others and origin is None and destination is not None and passive:
             # "X's review of the transfer of Spanish equipment. Two radars were handed over
