@@ -1266,3 +1266,25 @@ def test_a_transfer_retold_in_its_sentence_with_fewer_goods_is_one(nlp: Language
     assert [(e.origin, e.destination, sorted(e.items)) for e in moves] == [
         ("LTU", "MDA", ["ammunition", "weapons"])
     ]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "Swedish Foreign Minister Ana Lindqvist is due to hold talks with Latvian Foreign "
+            "Minister Peteris Ozols on Friday.",
+            [(["Ana Lindqvist", "Peteris Ozols"], "in_person")],
+        ),
+        (
+            "Austrian Chancellor Karl Huber spoke to Irish Prime Minister Sean Doyle by phone "
+            "on Sunday about energy prices.",
+            [(["Karl Huber", "Sean Doyle"], "phone")],
+        ),
+    ],
+)
+def test_a_meeting_with_its_one_side_raised_or_spoken_to(
+    nlp: Language, body: str, expected: list[tuple[list[str], str]]
+) -> None:
+    meetings = [e for e in events_of(nlp, body) if e.type == "meeting"]
+    assert [(sorted(e.participants), e.format) for e in meetings] == expected

@@ -112,9 +112,13 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
         return []  # "the issues discussed at the meeting": the noun builds it
     if verb is not None and (not is_noun or trig.dep_ in ("dobj", "obj", "pobj")):
         subj = subject_of(verb)
+        partner_named = any(
+            a.person for _, o in prep_objects(trig, ("with",)) for a in np_actors(view, o)
+        )
         raised = subject_of(verb, READY_WORDS | DUE_WORDS) if subj is None else None
-        if raised is not None and raised.conjuncts:
-            # "X and his counterpart Y are due to meet": both sides are the raised subject.
+        if raised is not None and (raised.conjuncts or partner_named):
+            # "X and his counterpart Y are due to meet": both sides are the raised subject;
+            # "X is due to hold talks with Y": the raised subject is one side.
             subj = raised
         if subj is not None:
             parts = np_actors(view, subj) + parts
@@ -138,7 +142,10 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
             or o.lower_ in ("link", "call", "conference", "videoconference")
         ]
         partners = [
-            a for h in holders for _, o in prep_objects(h, ("with",)) for a in np_actors(view, o)
+            a
+            for h in holders
+            for _, o in prep_objects(h, _partner_preps(verb))
+            for a in np_actors(view, o)
         ]
         partners += _appositive_partners(view, verb, holders)
         if discuss and not partners and not _two_sides(parts):
@@ -326,3 +333,13 @@ def _pair_named_before(view: DocView, np: Token, sent: Span) -> list[Actor]:
         if len(out) == 2:
             return out
     return []
+
+
+# Verbs of speaking, whose partner may follow "to" ("spoke to X by phone").
+SPEAKING_VERBS = frozenset(["spoke", "speaks", "speak", "speaking", "talked", "talks", "talk"])
+
+
+def _partner_preps(verb: Token) -> tuple[str, ...]:
+    """The prepositions that introduce the other side of a meeting verb: "with", and "to"
+    after a verb of speaking ("spoke to X by phone")."""
+    return ("with", "to") if verb.lower_ in SPEAKING_VERBS else ("with",)
