@@ -1288,3 +1288,17 @@ def test_a_meeting_with_its_one_side_raised_or_spoken_to(
 ) -> None:
     meetings = [e for e in events_of(nlp, body) if e.type == "meeting"]
     assert [(sorted(e.participants), e.format) for e in meetings] == expected
+
+
+def test_an_official_after_a_comma_takes_no_country_from_the_clause_before(
+    nlp: Language,
+) -> None:
+    from services.extract.pipeline import load_gazetteer
+    from services.extract.view import _collect_people, _person_spans
+
+    doc = nlp(
+        "Greece will post 200 soldiers to Cyprus next month, Defence Minister Nikos Pappas said."
+    )
+    people = _collect_people([doc], [_person_spans(doc, doc.ents)], load_gazetteer())
+    person = people.get("Nikos Pappas")
+    assert person is not None and person.iso3 != "CYP"

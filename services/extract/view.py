@@ -399,9 +399,16 @@ def _described_as(
         tok = doc[i]
         if doc[i + 1].is_sent_start:
             break  # the sentence before describes someone else
-        if tok.text == "," and window and all(t.i in titles for t in window) and not commas:
+        if (
+            tok.text == ","
+            and window
+            and all(t.i in titles for t in window)
+            and not commas
+            and i > 0
+            and doc[i - 1].i in titles
+        ):
             # "Nigeria's chief of staff, General X": a rank before the name, the office
-            # before the comma.
+            # before the comma (not "to Y early next year, Defence Minister X said").
             commas += 1
             i -= 1
             continue
