@@ -1302,3 +1302,13 @@ def test_an_official_after_a_comma_takes_no_country_from_the_clause_before(
     people = _collect_people([doc], [_person_spans(doc, doc.ents)], load_gazetteer())
     person = people.get("Nikos Pappas")
     assert person is not None and person.iso3 != "CYP"
+
+
+def test_an_office_name_with_of_and_for_still_tells_the_country(nlp: Language) -> None:
+    from services.extract.pipeline import load_gazetteer
+    from services.extract.view import _collect_people, _person_spans
+
+    doc = nlp("Kenya's Minister of State for Trade Jane Wambui arrived in Kigali on Monday.")
+    people = _collect_people([doc], [_person_spans(doc, doc.ents)], load_gazetteer())
+    person = people.get("Jane Wambui")
+    assert person is not None and person.iso3 == "KEN"

@@ -414,7 +414,7 @@ def _described_as(
             continue
         if tok.is_punct and tok.text not in ("'s", "’s", "-", "."):
             break
-        if tok.pos_ in ("VERB", "AUX", "ADP") and tok.i not in titles:
+        if tok.pos_ in ("VERB", "AUX", "ADP") and tok.i not in titles and not _in_office_name(tok):
             break
         window.append(tok)
         i -= 1
@@ -439,6 +439,17 @@ def _described_as(
             if tok.lower_ in ("official", "leader", "diplomat") and tok.i in titles:
                 title = titles[tok.i]
     return iso3, title
+
+
+def _in_office_name(tok: Token) -> bool:
+    """An "of"/"for" inside a capitalised office name ("Minister of State for Defence")."""
+    doc = tok.doc
+    return (
+        tok.lower_ in ("of", "for")
+        and 0 < tok.i < len(doc) - 1
+        and doc[tok.i - 1].is_title
+        and doc[tok.i + 1].is_title
+    )
 
 
 LEADING_VERBS = frozenset(["led", "headed"])
