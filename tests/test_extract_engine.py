@@ -1312,3 +1312,16 @@ def test_an_office_name_with_of_and_for_still_tells_the_country(nlp: Language) -
     people = _collect_people([doc], [_person_spans(doc, doc.ents)], load_gazetteer())
     person = people.get("Jane Wambui")
     assert person is not None and person.iso3 == "KEN"
+
+
+def test_an_honorific_opening_a_name_is_no_part_of_it(nlp: Language) -> None:
+    body = (
+        "Qatar's Prime Minister Sheikh Faisal bin Saud Al Marri arrived in Rome on Monday.\n\n"
+        "Italian Prime Minister Giulia Ferri and Sheikh Faisal held talks on Tuesday.\n\n"
+        "Somali President Hassan Sheikh Mohamud arrived in Nairobi on Wednesday."
+    )
+    events = events_of(nlp, body)
+    talks = [(sorted(e.participants), e.countries) for e in events if e.type == "meeting"]
+    assert talks == [(["Faisal bin Saud Al Marri", "Giulia Ferri"], ["ITA", "QAT"])]
+    leaders = {e.leader for e in events if e.type == "delegation_visit"}
+    assert "Hassan Sheikh Mohamud" in leaders

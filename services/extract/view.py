@@ -187,13 +187,25 @@ def _person_spans(doc: Doc, ents: Iterable[Span] | None = None) -> list[Span]:
             end += 2
         # Titles the NER swallowed ("Vice Minister Jon") are not part of the name, nor is a
         # possessive it took along ("Sergei Shoigu’s visit").
-        while start < end - 1 and doc[start].lower_ in _TITLE_WORDS:
+        while start < end - 1 and (doc[start].lower_ in _TITLE_WORDS or _honorific(doc, start)):
             start += 1
         while end - 1 > start and doc[end - 1].text in POSSESSIVES:
             end -= 1
         if end - start >= 1 and doc[start].text[:1].isupper():
             out.append(doc[start:end])
     return out
+
+
+# Honorifics before a Gulf ruler's given name ("Sheikh Tamim"), though a middle name too
+# ("Hassan Sheikh Mohamud").
+HONORIFICS = frozenset(["sheikh", "sheikha"])
+
+
+def _honorific(doc: Doc, i: int) -> bool:
+    """An honorific that opens a name ("Sheikh Tamim"), not one inside it."""
+    return doc[i].lower_ in HONORIFICS and (
+        i == 0 or not doc[i - 1].is_title or doc[i - 1].lower_ in _TITLE_WORDS
+    )
 
 
 # Offices a person holds: an organisation is never "the secretary of" something.
