@@ -1325,3 +1325,18 @@ def test_an_honorific_opening_a_name_is_no_part_of_it(nlp: Language) -> None:
     assert talks == [(["Faisal bin Saud Al Marri", "Giulia Ferri"], ["ITA", "QAT"])]
     leaders = {e.leader for e in events if e.type == "delegation_visit"}
     assert "Hassan Sheikh Mohamud" in leaders
+
+
+def test_a_foreign_guest_a_leader_hosts_is_on_a_visit(nlp: Language) -> None:
+    body = (
+        "Chilean President Lucia Vargas hosted Uruguay's Foreign Minister Martin Silva for "
+        "talks on trade and fisheries.\n\n"
+        "Silva, a longtime adviser to Argentine President Tomas Ruiz, was received by Vargas "
+        "again the next day."
+    )
+    visits = {
+        (e.origin, e.destination, e.leader)
+        for e in events_of(nlp, body)
+        if e.type == "delegation_visit"
+    }
+    assert visits == {("URY", "CHL", "Martin Silva")}

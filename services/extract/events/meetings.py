@@ -229,6 +229,9 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
             }
             found.append(Found("delegation_visit", visit, sent, trig, 0.6))
         return found
+    if hosting and place_actor is None and fmt == "in_person" and not is_noun:
+        found += _guests_visits(view, sent, trig, lex)
+        return found
     # A foreign official meeting in the host's capital is on a visit there.
     # Talks on neutral ground ("X and Y met in Abu Dhabi") are no visit to either side.
     neutral = place_actor is not None and place_actor.iso3 not in countries
@@ -343,3 +346,28 @@ def _partner_preps(verb: Token) -> tuple[str, ...]:
     """The prepositions that introduce the other side of a meeting verb: "with", and "to"
     after a verb of speaking ("spoke to X by phone")."""
     return ("with", "to") if verb.lower_ in SPEAKING_VERBS else ("with",)
+
+
+def _guests_visits(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
+    """A named foreign guest a leader hosts, receives or welcomes ("X hosted Y's emir for
+    talks", "Y was received by X") is on a visit to the host's country, wherever the sentence
+    leaves the place unsaid."""
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in trig.children)
+    if passive:
+        hosts = [o for _, o in prep_objects(trig, ("by",))]
+        guests = [c for c in trig.children if c.dep_ == "nsubjpass"]
+    else:
+        subj = subject_of(trig)
+        hosts = [subj] if subj is not None else []
+        guests = [c for c in trig.children if c.dep_ in ("dobj", "obj")]
+    home = next((a.iso3 for h in hosts for a in np_actors(view, h) if a.person and a.iso3), None)
+    if home is None:
+        return []
+    out: list[Found] = []
+    # The guests themselves, not people their appositions name ("X, an ally of Y,").
+    for guest in [g for head in guests for g in (head, *head.conjuncts)]:
+        person = view.person_at.get(guest.i)
+        if person is not None and person.iso3 and person.iso3 != home:
+            phase = _phase(trig.lower_)
+            out += _visit(view, sent, trig, lex, person, trig, None, Actor(home), phase)
+    return out
