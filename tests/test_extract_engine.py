@@ -1331,7 +1331,7 @@ def test_a_foreign_guest_a_leader_hosts_is_on_a_visit(nlp: Language) -> None:
     body = (
         "Chilean President Lucia Vargas hosted Uruguay's Foreign Minister Martin Silva for "
         "talks on trade and fisheries.\n\n"
-        "Silva, a longtime adviser to Argentine President Tomas Ruiz, was received by Vargas "
+        "Silva, a longtime adviser to Argentine President Tomas Ruiz, was hosted by Vargas "
         "again the next day."
     )
     visits = {

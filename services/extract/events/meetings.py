@@ -229,7 +229,7 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
             }
             found.append(Found("delegation_visit", visit, sent, trig, 0.6))
         return found
-    if hosting and place_actor is None and fmt == "in_person" and not is_noun:
+    if word in HOST_VERBS and place_actor is None and fmt == "in_person" and not is_noun:
         found += _guests_visits(view, sent, trig, lex)
         return found
     # A foreign official meeting in the host's capital is on a visit there.
@@ -348,10 +348,14 @@ def _partner_preps(verb: Token) -> tuple[str, ...]:
     return ("with", "to") if verb.lower_ in SPEAKING_VERBS else ("with",)
 
 
+# Verbs that make their subject the host at home ("X hosted Y"), unlike "received" or
+# "welcomed", which a leader also does abroad or at a summit.
+HOST_VERBS = frozenset(["host", "hosts", "hosted", "hosting"])
+
+
 def _guests_visits(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
-    """A named foreign guest a leader hosts, receives or welcomes ("X hosted Y's emir for
-    talks", "Y was received by X") is on a visit to the host's country, wherever the sentence
-    leaves the place unsaid."""
+    """A named foreign guest a leader hosts ("X hosted Y's emir for talks", "Y was hosted by
+    X") is on a visit to the host's country, wherever the sentence leaves the place unsaid."""
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in trig.children)
     if passive:
         hosts = [o for _, o in prep_objects(trig, ("by",))]
