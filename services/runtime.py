@@ -24,6 +24,7 @@ import logging
 import os
 import socket
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -58,11 +59,6 @@ class Entry:
     body: Any
 
 
-Tail = Callable[[], Awaitable[None]]
-# A handler may leave part of a batch's work to a tail it returns (see `consume`'s `overlap`).
-Handler = Callable[[list[Entry]], Awaitable[Tail | None]]
-
-
 @dataclass(frozen=True, slots=True)
 class Fanned:
     """One message for `WorkerRuntime.fan_out`: its JSON, its id, the channels it goes to."""
@@ -72,11 +68,30 @@ class Fanned:
     channels: tuple[str, ...]
 
 
-# KEYS[1]: the stream; ARGV[1]: its maxlen; then per item: FastStream wire bytes, where the
+@dataclass(frozen=True, slots=True)
+class Outbox:
+    """What a read's tail leaves to send: `items` fanned out to `stream` (`fan_out`), then
+    `after` (metrics, logs, forwarding elsewhere) once they are out."""
+
+    stream: str
+    items: Sequence[Fanned]
+    after: Callable[[], Awaitable[None]] | None = None
+
+
+Tail = Callable[[], Awaitable[Outbox | None]]
+# A handler may leave part of a batch's work to a tail it returns (see `consume`'s `overlap`).
+Handler = Callable[[list[Entry]], Awaitable[Tail | None]]
+Ack = tuple[str, str, list[str]]  # (stream, group, entry ids): entries to acknowledge
+
+
+# KEYS[1]: the stream; KEYS[2], if given: a stream whose entries are acknowledged once the
+# items are out. ARGV[1]: the stream's maxlen; ARGV[2]: the group acknowledging; ARGV[3]: how
+# many ids it acknowledges; then those ids; then per item: FastStream wire bytes, where the
 # plain JSON starts in them (it ends them), the number of channels, the channels.
 FAN_OUT_SCRIPT = """
 local maxlen = ARGV[1]
-local i = 2
+local acks = tonumber(ARGV[3])
+local i = 4 + acks
 local n = 0
 while i <= #ARGV do
   local channels = tonumber(ARGV[i + 2])
@@ -88,6 +103,7 @@ while i <= #ARGV do
   i = i + 3 + channels
   n = n + 1
 end
+if acks > 0 then redis.call('XACK', KEYS[2], ARGV[2], unpack(ARGV, 4, 3 + acks)) end
 return n
 """
 FAN_OUT_CHUNK = 256  # items per script call: Redis runs a call without interleaving others
@@ -149,7 +165,9 @@ class WorkerRuntime:
         self._lag_task: asyncio.Task[None] | None = None
         self._closing = False
         self._fan_out: Any = None
-        self._tails: dict[str, asyncio.Task[None]] = {}  # by group@stream: its last read's tail
+        # by group@stream: its last read's tail, and the deliveries not known to be done
+        self._tails: dict[str, asyncio.Task[None]] = {}
+        self._deliveries: dict[str, deque[asyncio.Task[None]]] = {}
         self._stopped: list[str] = []
         self.app.on_startup(self._startup)
         self.app.after_startup(self._after_startup)
@@ -177,10 +195,12 @@ class WorkerRuntime:
         FastStream's batch parser would decode every body, encode the read as one JSON
         document and decode that again).
 
-        A handler may return a tail: the rest of the read's work. It runs before the read is
-        acknowledged, and with `overlap` it runs while the next read is fetched and handled, so
-        a worker whose tail waits on Redis is not idle meanwhile (see `_overlapped`); tails
-        run one at a time, in the order of their reads."""
+        A handler may return a tail: the rest of the read's work, which may leave an `Outbox`
+        to send. It runs before the read is acknowledged, and with `overlap` it runs while the
+        next read is fetched and handled, so a worker whose tail waits on Redis is not idle
+        meanwhile; its outbox goes out with the read's acknowledgement in one script call while
+        the next read's tail runs (see `_overlapped`). Tails run one at a time, in the order of
+        their reads, and so do outboxes."""
         self.groups.append((stream, group))
         name = f"{group}@{stream}"
         settings = self.settings
@@ -213,9 +233,9 @@ class WorkerRuntime:
             ids = [entry.message_id for entry in entries]
             tail = await handler(await self._drop_undecodable(stream, entries))
             if overlap:
-                await self._overlapped(name, stream, group, ids, tail)
-            elif tail is not None:
-                await tail()
+                await self._overlapped(name, (stream, group, ids), tail)
+            elif tail is not None:  # FastStream acknowledges the read when this returns
+                await self._send(await tail())
 
         reclaimer = self.broker.subscriber(
             stream=StreamSub(
@@ -251,33 +271,70 @@ class WorkerRuntime:
                 extra={"stage": self.stage, "message_id": message_id},
             )  # fmt: skip
             tail = await handler(await self._drop_undecodable(stream, [Entry(message_id, body)]))
-            if tail is not None:
-                await tail()
+            if tail is not None:  # acknowledged with its outbox; FastStream's ack then finds none
+                await self._send(await tail(), (stream, group, [message_id]))
 
-    async def _overlapped(
-        self, name: str, stream: str, group: str, ids: list[str], tail: Tail | None
-    ) -> None:
+    async def _overlapped(self, name: str, ack: Ack, tail: Tail | None) -> None:
         """Start this read's tail once the previous read's tail is done, and return: FastStream
         then fetches the next read, and the handler works on it, while this tail waits on
-        Redis. At most two reads are in hand: the one being handled and one tail."""
+        Redis. The tail's outbox then goes out with the read's acknowledgement, after the
+        previous read's, while the next tail runs. In hand at most: the read being handled,
+        one tail and two deliveries."""
         previous = self._tails.get(name)
         if previous is not None:
-            await previous  # never raises: `_finish` keeps its failures
-        self._tails[name] = asyncio.create_task(self._finish(stream, group, ids, tail))
+            await previous  # never raises: `_decide` keeps its failures
+        deliveries = self._deliveries.setdefault(name, deque())
+        while deliveries and deliveries[0].done():
+            deliveries.popleft()
+        if len(deliveries) >= 2:  # Redis is behind with the outboxes: wait, hold no more
+            await deliveries[0]
+        self._tails[name] = asyncio.create_task(self._decide(name, ack, tail))
 
-    async def _finish(self, stream: str, group: str, ids: list[str], tail: Tail | None) -> None:
-        """Run a read's tail, then acknowledge the read. A failed tail leaves the read pending,
-        as a failed handler does: the reclaiming reader retries it, entry by entry."""
+    async def _decide(self, name: str, ack: Ack, tail: Tail | None) -> None:
+        """Run a read's tail, then queue its outbox and acknowledgement behind the previous
+        read's. A failed tail leaves the read pending, as a failed handler does: the reclaiming
+        reader retries it, entry by entry."""
         try:
-            if tail is not None:
-                await tail()
-            await self.redis.xack(stream, group, *ids)
+            outbox = await tail() if tail is not None else None
         except Exception:  # any failure: the entries stay pending and are reclaimed
-            self.metrics.batch_failures.labels(stream).inc()
-            log.exception(
-                "a read of %s (%s..%s) failed after it was handled; left pending for reclaim",
-                stream, ids[0], ids[-1], extra={"stage": self.stage, "message_id": ids[0]},
-            )  # fmt: skip
+            self._read_failed(ack, "its tail")
+            return
+        deliveries = self._deliveries[name]
+        previous = deliveries[-1] if deliveries else None
+        deliveries.append(asyncio.create_task(self._deliver(ack, outbox, previous)))
+
+    async def _deliver(
+        self, ack: Ack, outbox: Outbox | None, previous: asyncio.Task[None] | None
+    ) -> None:
+        """Send a read's outbox and acknowledge the read, after the previous read's."""
+        if previous is not None:
+            await previous  # never raises
+        try:
+            await self._send(outbox, ack)
+        except Exception:  # sent or not, nothing was acknowledged: the read is reclaimed
+            self._read_failed(ack, "its delivery")
+
+    async def _send(self, outbox: Outbox | None, ack: Ack | None = None) -> None:
+        """Fan out an outbox, acknowledging `ack`'s entries in the same script call (one
+        command: a worker that dies on the way neither loses nor repeats the outbox), then run
+        its `after`. Without an outbox, only the acknowledgement."""
+        if outbox is not None and outbox.items:
+            await self.fan_out(outbox.stream, outbox.items, ack)
+        elif ack is not None:
+            await self.redis.xack(ack[0], ack[1], *ack[2])
+        if outbox is not None and outbox.after is not None:
+            try:
+                await outbox.after()
+            except Exception:  # the outbox is out and its read acknowledged: only log
+                log.exception("after sending to %s", outbox.stream, extra={"stage": self.stage})
+
+    def _read_failed(self, ack: Ack, what: str) -> None:
+        stream, _, ids = ack
+        self.metrics.batch_failures.labels(stream).inc()
+        log.exception(
+            "a read of %s (%s..%s) failed in %s; left pending for reclaim",
+            stream, ids[0], ids[-1], what, extra={"stage": self.stage, "message_id": ids[0]},
+        )  # fmt: skip
 
     async def _drop_undecodable(self, stream: str, entries: list[Entry]) -> list[Entry]:
         keep = []
@@ -324,10 +381,12 @@ class WorkerRuntime:
                 await publisher.publish(body, stream, headers=headers, maxlen=maxlen, pipeline=pipe)
             await pipe.execute()
 
-    async def fan_out(self, stream: str, items: Sequence[Fanned]) -> None:
+    async def fan_out(self, stream: str, items: Sequence[Fanned], ack: Ack | None = None) -> None:
         """Append each item's JSON to a declared stream and PUBLISH it on the item's channels,
-        in order, with one script call per `FAN_OUT_CHUNK` items (on a cluster too: the script
-        touches one key, and a PUBLISH reaches every node's subscribers).
+        in order, with one script call per `FAN_OUT_CHUNK` items, the last of which also
+        acknowledges `ack`'s entries. On a cluster, where a script may only touch one slot,
+        the acknowledgement is a command of its own after the script (a PUBLISH reaches every
+        node's subscribers).
 
         For outputs that fan out many messages per input (alerts): FastStream's publisher costs
         tens of microseconds a message and takes no batch, so the stream entries are encoded
@@ -338,13 +397,20 @@ class WorkerRuntime:
             return
         if self._fan_out is None:
             self._fan_out = self.redis.register_script(FAN_OUT_SCRIPT)
+        in_script = None if self.cluster else ack
         for start in range(0, len(items), FAN_OUT_CHUNK):
-            args: list[Any] = [self.settings.stream_maxlen]
+            keys = [stream]
+            args: list[Any] = [self.settings.stream_maxlen, "", 0]
+            if in_script is not None and start + FAN_OUT_CHUNK >= len(items):  # the last call
+                keys.append(in_script[0])
+                args = [self.settings.stream_maxlen, in_script[1], len(in_script[2]), *in_script[2]]
             for item in items[start : start + FAN_OUT_CHUNK]:
                 entry = wire.encode_json(item.data, item.message_id)
                 start_of_data = len(entry) - len(item.data)
                 args += [entry, start_of_data, len(item.channels), *item.channels]
-            await self._fan_out(keys=[stream], args=args)
+            await self._fan_out(keys=keys, args=args)
+        if ack is not None and in_script is None:
+            await self.redis.xack(ack[0], ack[1], *ack[2])
 
     async def refuse(self, stream: str, entry: Entry, reason: str, error: str = "") -> None:
         """Dead-letter one input entry of `stream` (it is then acknowledged with its batch)."""
@@ -425,8 +491,9 @@ class WorkerRuntime:
 
     async def _after_shutdown(self) -> None:
         # The readers have stopped (broker.stop() waited for their handlers): finish the last
-        # tails, so their reads are acknowledged, before the client they use is closed.
+        # tails and deliveries, so their reads are acknowledged, before the client is closed.
         await asyncio.gather(*self._tails.values())
+        await asyncio.gather(*(d for queue in self._deliveries.values() for d in queue))
         self.http.stop()
         await self.redis.aclose()
         if self._stopped:

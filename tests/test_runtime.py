@@ -11,9 +11,10 @@ import orjson
 import pytest
 import redis.asyncio as aioredis
 from faststream.redis.parser import BinaryMessageFormatV1
+from redis.exceptions import ResponseError
 
 from services import names, wire
-from services.runtime import Entry, Fanned, WorkerRuntime, ensure_group, group_backlog
+from services.runtime import Entry, Fanned, Outbox, WorkerRuntime, ensure_group, group_backlog
 from services.settings import Settings
 
 STREAM = f"{names.PREFIX}:test:input"
@@ -212,6 +213,29 @@ async def test_fan_out_writes_faststream_entries_and_publishes_each_on_its_chann
     assert seen == list(range(300 - len(entries), 300))
 
 
+async def test_fan_out_acknowledges_entries_in_its_last_script_call(
+    redis_url: str, aredis: aioredis.Redis
+) -> None:
+    out = f"{names.PREFIX}:test:fanned"
+    await _publish_numbers(aredis, range(3))
+    await ensure_group(aredis, STREAM, GROUP)
+    read = await aredis.xreadgroup(GROUP, "c", {STREAM: ">"})
+    ids = [i.decode() for i, _ in read[0][1]]
+    assert await _pending_is(aredis, 3)
+    items = [Fanned(orjson.dumps({"n": i}), f"id-{i}", ()) for i in range(300)]
+    sender = WorkerRuntime("test", _settings(redis_url), port=0)
+    try:
+        await sender.fan_out(out, items, (STREAM, GROUP, ids[:2]))  # two script calls
+        assert await _pending_is(aredis, 1) and await _xlen_is(aredis, out, 300)
+        # a call that fails acknowledges nothing: the entry stays pending for reclaim
+        await aredis.set(f"{out}:broken", "not a stream")
+        with pytest.raises(ResponseError):
+            await sender.fan_out(f"{out}:broken", items[:1], (STREAM, GROUP, ids[2:]))
+        assert await _pending_is(aredis, 1)
+    finally:
+        await sender.redis.aclose()
+
+
 async def _publish_numbers(client: aioredis.Redis, numbers: range) -> None:
     for i in numbers:
         await client.xadd(STREAM, {"__data__": orjson.dumps({"n": i})})
@@ -308,3 +332,41 @@ async def test_stopping_finishes_the_last_tail_and_acknowledges_its_read(
     # leaving the block stopped the worker while the tail slept
     assert sorted(finished) == [0, 1, 2, 3, 4]
     assert await _pending_is(aredis, 0)
+
+
+async def test_overlapped_outboxes_go_out_in_read_order_each_with_its_reads_acknowledgement(
+    redis_url: str, aredis: aioredis.Redis
+) -> None:
+    out = f"{names.PREFIX}:test:outbox"
+    broken = f"{out}:broken"
+    await aredis.set(broken, "not a stream")  # read 3's outbox fails until this is fixed
+    after: list[int] = []
+
+    async def handler(entries: list[Entry]) -> Callable[[], Awaitable[Outbox]]:
+        numbers = [e.body["n"] for e in entries]
+
+        async def tail() -> Outbox:
+            async def sent() -> None:
+                after.extend(numbers)
+
+            items = [Fanned(orjson.dumps({"n": n}), f"id-{n}", ()) for n in numbers]
+            return Outbox(broken if numbers == [3] else out, items, sent)
+
+        return tail
+
+    async with _overlapped(redis_url, handler, batch_size=1) as rt:
+        await _publish_numbers(aredis, range(10))
+        await _wait_for(lambda: _async(len(after) == 9))
+        # every other read went out, in order, and was acknowledged; read 3 stays pending
+        assert after == [0, 1, 2, 4, 5, 6, 7, 8, 9]
+        assert await _pending_is(aredis, 1)
+        assert rt.metrics.batch_failures.labels(STREAM)._value.get() == 1
+        await aredis.delete(broken)
+        await _wait_for(lambda: _async(len(after) == 10), timeout=30)  # the reclaiming reader
+        await _wait_for(lambda: _pending_is(aredis, 0))
+    assert await _numbers_in(aredis, out) == [0, 1, 2, 4, 5, 6, 7, 8, 9]
+    assert await _numbers_in(aredis, broken) == [3]
+
+
+async def _numbers_in(client: aioredis.Redis, stream: str) -> list[int]:
+    return [orjson.loads(wire.payload(f[b"__data__"]))["n"] for _, f in await client.xrange(stream)]

@@ -22,7 +22,7 @@ from services.alert.alertmanager import AlertmanagerForwarder
 from services.alert.encode import EventJson, alert_json
 from services.alert.engine import RedisRuleState, RuleEngine
 from services.alert.watch import RulesReloader
-from services.runtime import Entry, Fanned, Tail, WorkerRuntime, validation_reason
+from services.runtime import Entry, Fanned, Outbox, Tail, WorkerRuntime, validation_reason
 from services.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ def create_app(settings: Settings | None = None) -> FastStream:
         (names.severity_channel("{severity}"), "every alert of one severity"),
         (names.rule_channel("{rule}"), "every alert of one rule"),
     ):
-        # Documented here; published as plain JSON by WorkerRuntime.fan_out (see deliver()).
+        # Documented here; published as plain JSON by WorkerRuntime.fan_out (see outbox()).
         rt.broker.publisher(channel, schema=Alert, title=channel, description=f"{what}, plain JSON")
     reloader = RulesReloader(settings.rules_file)
     state = RedisRuleState(rt.redis, ttl_seconds=settings.dedup_ttl_days * 86400)
@@ -85,30 +85,31 @@ def create_app(settings: Settings | None = None) -> FastStream:
                 rt.metrics.rules_reload_failures.inc(reloader.failures - failures)
                 failures = reloader.failures
 
-    async def deliver(alerts: list[Alert], event_json: EventJson) -> None:
-        # Each alert is encoded once, for its stream entry and both its channels, each event
-        # once for all its alerts, and a read's alerts go out in one script call (see
-        # WorkerRuntime.fan_out).
-        await rt.fan_out(
-            names.ALERTS_STREAM,
-            [
-                Fanned(
-                    alert_json(alert, event_json),
-                    alert.alert_id,
-                    (names.severity_channel(alert.severity), names.rule_channel(alert.rule)),
-                )
-                for alert in alerts
-            ],
-        )
-        for (rule, severity), n in Counter((a.rule, a.severity) for a in alerts).items():
-            rt.metrics.alerts.labels(rule, severity).inc(n)
-        if log.isEnabledFor(logging.INFO):
-            for alert in alerts:
-                log.info("alert %s rule=%s %s", alert.alert_id, alert.rule, alert.summary,
-                         extra={"alert_id": alert.alert_id, "rule": alert.rule})  # fmt: skip
-        if forwarder:
-            ok = await forwarder.send(alerts)
-            rt.metrics.alertmanager_posts.labels("ok" if ok else "error").inc()
+    def outbox(alerts: list[Alert], event_json: EventJson) -> Outbox:
+        """The alerts to send: each encoded once, for its stream entry and both its channels,
+        each event once for all its alerts. The runtime sends them with the read's
+        acknowledgement in one script call (`WorkerRuntime.fan_out`), then runs `after`."""
+        items = [
+            Fanned(
+                alert_json(alert, event_json),
+                alert.alert_id,
+                (names.severity_channel(alert.severity), names.rule_channel(alert.rule)),
+            )
+            for alert in alerts
+        ]
+
+        async def after() -> None:
+            for (rule, severity), n in Counter((a.rule, a.severity) for a in alerts).items():
+                rt.metrics.alerts.labels(rule, severity).inc(n)
+            if log.isEnabledFor(logging.INFO):
+                for alert in alerts:
+                    log.info("alert %s rule=%s %s", alert.alert_id, alert.rule, alert.summary,
+                             extra={"alert_id": alert.alert_id, "rule": alert.rule})  # fmt: skip
+            if forwarder:
+                ok = await forwarder.send(alerts)
+                rt.metrics.alertmanager_posts.labels("ok" if ok else "error").inc()
+
+        return Outbox(names.ALERTS_STREAM, items, after)
 
     async def on_events(entries: list[Entry]) -> Tail:
         events: list[Event] = []
@@ -125,17 +126,16 @@ def create_app(settings: Settings | None = None) -> FastStream:
         plan = engine.plan(events, tokens=ids)
         planning = time.perf_counter() - started
 
-        async def decide_and_deliver() -> None:
-            # The batch's rule state in one round trip, then its alerts out in one more; the
-            # runtime runs this while it reads and plans the next batch (`overlap`).
+        async def decide() -> Outbox | None:
+            # The batch's rule state in one round trip; the runtime runs this while it reads
+            # and plans the next batch, and sends the alerts while the next batch is decided.
             event_json = EventJson()
             started = time.perf_counter()
             alerts = await engine.decide(plan, event_json)
             rt.metrics.rule_seconds.observe(planning + time.perf_counter() - started)
-            if alerts:
-                await deliver(alerts, event_json)
+            return outbox(alerts, event_json) if alerts else None
 
-        return decide_and_deliver
+        return decide
 
     rt.consume(
         names.EVENTS_STREAM,
