@@ -280,8 +280,17 @@ def corpus_events(client: redis.Redis, n: int) -> list[dict[str, Any]]:
     ]
 
 
-def measure_alert_workers(url: str, bodies: list[dict[str, Any]]) -> dict[str, float]:
-    """The alert worker's events/s through Redis, and FastStream's bare batch consume rate.
+def _cpu_seconds(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return float(times.user + times.system)
+
+
+def measure_alert_workers(
+    url: str, bodies: list[dict[str, Any]], redis_pid: int
+) -> dict[str, float]:
+    """The alert worker's events/s through Redis, and FastStream's bare batch consume rate,
+    with the CPU each consumer and the Redis server spent per event meanwhile (so a ratio can
+    be read as work, not only as waiting).
 
     Both consumers are up before the events are published, so neither figure includes startup.
     """
@@ -302,6 +311,9 @@ def measure_alert_workers(url: str, bodies: list[dict[str, Any]]) -> dict[str, f
         """Publish the events; the wall-clock time the publisher started sending them."""
         done = subprocess.run(publisher, check=True, capture_output=True, text=True)
         return float(done.stdout)
+
+    server = psutil.Process(redis_pid)
+    cpu: dict[str, float] = {}
 
     async def bare() -> float:
         client.flushall()
@@ -325,9 +337,12 @@ def measure_alert_workers(url: str, bodies: list[dict[str, Any]]) -> dict[str, f
                 done.set()
 
         await broker.start()
+        own, redis_cpu = time.process_time(), _cpu_seconds(server)
         start = await asyncio.to_thread(publish)  # the loop consumes while it runs
         await asyncio.wait_for(done.wait(), 300)
         elapsed = time.time() - start
+        cpu["broker"] = time.process_time() - own
+        cpu["redis_broker"] = _cpu_seconds(server) - redis_cpu
         await broker.stop()
         return n / elapsed
 
@@ -336,9 +351,13 @@ def measure_alert_workers(url: str, bodies: list[dict[str, Any]]) -> dict[str, f
         client.flushall()
         procs = _spawn(["alert"], Settings(redis_url=url))
         try:
+            worker = psutil.Process(procs[0].pid)
+            own, redis_cpu = _cpu_seconds(worker), _cpu_seconds(server)
             start = publish()
             _wait_done(client, names.EVENTS_STREAM, names.ALERT_GROUP, None)
             worker_rate = n / (time.time() - start)
+            cpu["worker"] = _cpu_seconds(worker) - own
+            cpu["redis_worker"] = _cpu_seconds(server) - redis_cpu
         finally:
             stop_workers(procs)
     finally:
@@ -347,6 +366,8 @@ def measure_alert_workers(url: str, bodies: list[dict[str, Any]]) -> dict[str, f
         "alert_worker_events_per_s": worker_rate,
         "broker_batch_consume_per_s": bare_rate,
         "ratio": worker_rate / bare_rate,
+        # CPU microseconds per event: each consumer's own, and the Redis server's while it ran
+        **{f"cpu_us_per_event_{what}": round(s / n * 1e6, 1) for what, s in cpu.items()},
     }
 
 
@@ -469,10 +490,12 @@ def main() -> None:
         results["extract_workers_2"] = two
         console.print(f"extract x2: {two['words_per_s']:.0f} words/s")
         mix = corpus_events(redis.Redis.from_url(server.url), 5000)
-        results["alert_every_event_fires"] = measure_alert_workers(server.url, _events(5000))
-        results["alert_corpus_mix"] = measure_alert_workers(server.url, mix)
+        assert server.process is not None
+        pid = server.process.pid
+        results["alert_every_event_fires"] = measure_alert_workers(server.url, _events(5000), pid)
+        results["alert_corpus_mix"] = measure_alert_workers(server.url, mix, pid)
         quiet = [{**e, "origin": "URY", "destination": "PRY"} for e in _events(5000)]
-        results["alert_none_fire"] = measure_alert_workers(server.url, quiet)
+        results["alert_none_fire"] = measure_alert_workers(server.url, quiet, pid)
         capacity_docs = results["extract_workers_1"]["articles_per_s"]
         lat_docs = [(f"lat-{d.doc_id}", d.content) for d in generate(min(n, 200), seed=99)]
         results["latency"] = measure_latency(server.url, lat_docs, rate=capacity_docs / 2)
