@@ -286,11 +286,12 @@ def _cpu_seconds(process: psutil.Process) -> float:
 
 
 def measure_alert_workers(
-    url: str, bodies: list[dict[str, Any]], redis_pid: int
+    url: str, bodies: list[dict[str, Any]], redis_pid: int, workers: int = 1
 ) -> dict[str, float]:
-    """The alert worker's events/s through Redis, and FastStream's bare batch consume rate,
-    with the CPU each consumer and the Redis server spent per event meanwhile (so a ratio can
-    be read as work, not only as waiting).
+    """The alert worker's events/s through Redis (`workers` of them in the group), and
+    FastStream's bare batch consume rate (one consumer), with the CPU the workers, the bare
+    consumer and the Redis server spent per event meanwhile (so a ratio can be read as work,
+    not only as waiting).
 
     Both consumers are up before the events are published, so neither figure includes startup.
     """
@@ -349,14 +350,14 @@ def measure_alert_workers(
     try:
         bare_rate = asyncio.run(bare())
         client.flushall()
-        procs = _spawn(["alert"], Settings(redis_url=url))
+        procs = _spawn(["alert"] * workers, Settings(redis_url=url))
         try:
-            worker = psutil.Process(procs[0].pid)
-            own, redis_cpu = _cpu_seconds(worker), _cpu_seconds(server)
+            alerters = [psutil.Process(p.pid) for p in procs]
+            own, redis_cpu = sum(map(_cpu_seconds, alerters)), _cpu_seconds(server)
             start = publish()
             _wait_done(client, names.EVENTS_STREAM, names.ALERT_GROUP, None)
             worker_rate = n / (time.time() - start)
-            cpu["worker"] = _cpu_seconds(worker) - own
+            cpu["worker"] = sum(map(_cpu_seconds, alerters)) - own
             cpu["redis_worker"] = _cpu_seconds(server) - redis_cpu
         finally:
             stop_workers(procs)
@@ -496,6 +497,8 @@ def main() -> None:
         results["alert_corpus_mix"] = measure_alert_workers(server.url, mix, pid)
         quiet = [{**e, "origin": "URY", "destination": "PRY"} for e in _events(5000)]
         results["alert_none_fire"] = measure_alert_workers(server.url, quiet, pid)
+        # scale-out: two alert workers in the group (on this machine's cores, with Redis)
+        results["alert_corpus_mix_2_workers"] = measure_alert_workers(server.url, mix, pid, 2)
         capacity_docs = results["extract_workers_1"]["articles_per_s"]
         lat_docs = [(f"lat-{d.doc_id}", d.content) for d in generate(min(n, 200), seed=99)]
         results["latency"] = measure_latency(server.url, lat_docs, rate=capacity_docs / 2)
@@ -510,6 +513,7 @@ def main() -> None:
         "alert_worker_vs_broker_corpus_mix": results["alert_corpus_mix"]["ratio"],
         "alert_worker_vs_broker_every_event_fires": results["alert_every_event_fires"]["ratio"],
         "alert_worker_vs_broker_none_fire": results["alert_none_fire"]["ratio"],
+        "alert_2_workers_vs_broker_corpus_mix": results["alert_corpus_mix_2_workers"]["ratio"],
     }
     OUT.write_text(json.dumps(results, indent=2))
     _table(results)
