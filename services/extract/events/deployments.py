@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Span, Token
 
 from services.extract.events.common import (
@@ -51,7 +53,7 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
     co_origins: list[str] = []
     confidence = 0.6
     if is_noun:
-        if not word.startswith("deploy"):
+        if not word.startswith(NOMINAL_STEMS):
             return []
         troops = _troop_noun(view, [o for p, o in prep_objects(trig, ("of",))])
         compound = [c for c in trig.children if c.dep_ == "compound" and c.i in view.troop_at]
@@ -77,8 +79,9 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
             objects = [c for c in trig.children if c.dep_ in ("dobj", "obj", "nsubjpass")]
             troops = _troop_noun(view, objects)
             moving = word in lex.words["troop_subject_verbs"]
-            # "troops left the airport": the object of leaving is the place left.
-            leaving = word in LEAVE_WORDS
+            # "troops left the airport": the object of leaving is the place left; "troops
+            # entered Gambia": the object of entering is the place entered.
+            leaving = word in LEAVE_WORDS or word in ENTER_WORDS
             unplaced = (
                 troops is None
                 and moving
@@ -245,6 +248,10 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
                 unit = view.unit_at[t.i]
                 break
     lo, hi, additional = parse_quantity(qtext)
+    if VAGUE_SCALE.search(qtext):
+        lo, hi = None, None  # "several thousand troops" gives no number
+    if lo is None and hi is None and quantity_head is not None:
+        lo, hi, _ = parse_quantity(_counted_aside(quantity_head, troops))
     if lo is None and hi is None and quantity_head is not None:
         confidence -= 0.05
     fields: Fields = {
@@ -257,12 +264,61 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
         "phase": _phase(word) if not is_noun else None,
     }
     found = [Found("troop_deployment", fields, sent, trig, confidence)]
+    if troops is not None and not is_noun:
+        for place, (glo, ghi) in _gapped_counts(view, troops, origin):
+            more = {**fields, "destination": place, "troops_min": glo, "troops_max": ghi}
+            found.append(Found("troop_deployment", more, sent, trig, confidence))
     for other in co_origins:
         if other != dest:
             found.append(
                 Found("troop_deployment", {**fields, "origin": other}, sent, trig, confidence)
             )
     return found
+
+
+# Nouns of a deployment ("the deployment of", "Turkey's dispatch of", "the stationing of").
+NOMINAL_STEMS = ("deploy", "dispatch", "stationing", "airlift")
+ENTER_WORDS = frozenset(
+    ["enter", "enters", "entered", "entering", "cross", "crosses", "crossed", "crossing"]
+)
+# "several thousand troops": a scale with no number is no count.
+VAGUE_SCALE = re.compile(r"\b(?:several|a\s+few|few|many)\s+(?:hundred|thousand)\b", re.I)
+COUNTING_PARTICIPLES = frozenset(["numbering", "totalling", "totaling", "estimated"])
+
+
+def _counted_aside(quantity_head: Token, troops: Token | None) -> str:
+    """The count of a participle set beside the troops ("troops, numbering between 1,200 and
+    1,500, entered ..."), as text; empty when there is none."""
+    for noun in (quantity_head, troops):
+        if noun is None:
+            continue
+        for child in noun.children:
+            if child.dep_ == "acl" and child.lower_ in COUNTING_PARTICIPLES:
+                return " ".join(t.text for t in child.subtree if t.i > child.i)
+    return ""
+
+
+def _gapped_counts(
+    view: DocView, troops: Token, origin: str
+) -> list[tuple[str, tuple[int | None, int | None]]]:
+    """ "keeps 1,000 troops in Chad and 1,500 in Djibouti": a bare number conjoined to the
+    troops with a place of its own is a second count sent to that place."""
+    out: list[tuple[str, tuple[int | None, int | None]]] = []
+    for conj in troops.conjuncts:
+        if not conj.like_num or conj.i < troops.i:
+            continue
+        places = [
+            a.iso3
+            for _, o in prep_objects(conj, ("in", "to", "into"))
+            for a in np_actors(view, o)
+            if a.iso3
+        ]
+        if not places or places[0] == origin:
+            continue
+        text = " ".join(t.text for t in view.doc[conj.left_edge.i : conj.i + 1])
+        lo, hi, _ = parse_quantity(text)
+        out.append((places[0], (lo, hi)))
+    return out
 
 
 # Verbs of a sender giving troops ("sent", "contributed"): the troops go where the story is.

@@ -59,6 +59,8 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
         and trig.head.i > trig.i
         and trig.head.dep_ in ("dobj", "obj", "pobj", "nsubjpass")
     )
+    # "kicked off African Lion, the largest military exercise": the name is the head.
+    named_before = _apposed_to_name(trig)
     if (trig.pos_ not in ("NOUN", "PROPN") and not mistagged) or (
         trig.dep_ == "compound" and not named_after
     ):
@@ -71,7 +73,7 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
     # "China's drills" is military enough; "diplomatic maneuvers" is not.
     national = trig.lower_ in ("drills", "exercises") and any(t.i in view.country_at for t in left)
     # "held the 21st edition of their annual X exercise": the verb governs the part.
-    anchor = trig.head if named_after else trig
+    anchor = trig.head if named_after or named_before else trig
     if trig.dep_ == "pobj" and trig.head.lower_ == "of" and trig.head.head.lower_ in PARTITIVES:
         anchor = trig.head.head
     verb = governing_verb(anchor)
@@ -115,9 +117,12 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
             for t in subj.subtree
         )
     )
-    hosts = _exercise_hosts(view, trig)
+    hosts = _exercise_hosts(view, trig) + _hosts_by(view, {trig, anchor})
     # "joined NATO's Nordic Response exercise": a named exercise someone holds or joins.
-    named = held and (_name_start(trig) < trig.i or named_after)
+    given = _name_given_after(trig)
+    named = held and (
+        _name_start(trig) < trig.i or named_after or named_before or given is not None
+    )
     modified = war_games or bool(words & lex.words["exercise_modifiers"]) or national or named
     if len({a.iso3 for a in hosts if a.iso3}) >= 2:
         # "The exercise ... is co-hosted by the Thai and Malaysian armed forces".
@@ -133,12 +138,14 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
         if child.dep_ in ("acl", "relcl"):
             for _, pobj in prep_objects(child, ("by",)):
                 countries.extend(np_actors(view, pobj))
+    countries.extend(_involved(view, trig))
     for _, pobj in prep_objects(trig, ("with", "between", "by", "involving", "alongside")):
         countries.extend(np_actors(view, pobj))
+    countries.extend(_stray_agents(view, anchor, verb))
     countries.extend(hosts)
     if held and verb is not None:
         if subj is not None:
-            countries = np_actors(view, subj) + countries
+            countries = _subject_actors(view, subj) + countries
             if not any(a.iso3 for a in countries):
                 countries += _collective(view, subj, sent, lex)
         for _, pobj in prep_objects(verb, ("with", "alongside")):
@@ -182,6 +189,11 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
     if name is None and named_after:
         after = [t for t in trig.head.subtree if trig.i < t.i <= trig.head.i and t.pos_ == "PROPN"]
         name = " ".join(t.text for t in after) or None
+    if name is None and named_before:
+        head = trig.head
+        parts = [t for t in trig.doc[_name_start(head) : head.i + 1] if t.text != "Exercise"]
+        if not any(t.i in view.country_at for t in parts):
+            name = " ".join(t.text for t in parts) or None
     if name is None:
         # "an exercise, named/dubbed X,": the name a participle gives it.
         for child in trig.children:
@@ -190,6 +202,8 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
                     if obj.dep_ in ("oprd", "dobj", "attr") and obj.pos_ == "PROPN":
                         parts = [t for t in obj.subtree if t.pos_ == "PROPN"]
                         name = " ".join(t.text for t in parts) or None
+    if name is None:
+        name = given
     fields: Fields = {"countries": sorted(isos), "name": name}
     return [Found("military_exercise", fields, sent, trig, 0.7)]
 
@@ -270,10 +284,97 @@ TAKE_WORDS = frozenset(["take", "takes", "took", "taken", "taking"])
 def _took_part_in(anchor: Token, verb: Token) -> bool:
     """ "took part in an exercise": the participants join it as "participated in" would."""
     prep = anchor.head
+    # The parser hangs "in" on "part" or, as often, on "took" itself.
+    on_part = prep.head.lower_ == "part" and prep.head.head.i == verb.i
+    on_verb = prep.head.i == verb.i and any(c.lower_ == "part" for c in verb.children)
     return (
         anchor.dep_ == "pobj"
         and prep.lower_ == "in"
-        and prep.head.lower_ == "part"
-        and prep.head.head.i == verb.i
+        and (on_part or on_verb)
         and verb.lower_ in TAKE_WORDS
     )
+
+
+def _apposed_to_name(trig: Token) -> bool:
+    """ "kicked off African Lion, the largest military exercise": the exercise noun stands in
+    apposition to the proper name that the verb governs."""
+    head = trig.head
+    return (
+        trig.dep_ == "appos"
+        and head.pos_ == "PROPN"
+        and head.i < trig.i
+        and head.dep_ in ("dobj", "obj", "pobj", "nsubjpass", "nsubj")
+    )
+
+
+def _hosts_by(view: DocView, toks: set[Token]) -> list[Actor]:
+    """Who an exercise is "hosted by" in a participle on it ("the exercise, co-hosted by X
+    and Y", "Exercise Pacific Reach, hosted by Z")."""
+    found: list[Actor] = []
+    for tok in toks:
+        for child in tok.children:
+            if child.dep_ in ("acl", "relcl") and child.lower_ in HOST_VERBS:
+                for _, pobj in prep_objects(child, ("by",)):
+                    found.extend(np_actors(view, pobj))
+    return found
+
+
+INVOLVING_PARTICIPLES = frozenset(["involving", "including", "featuring", "comprising"])
+
+
+def _involved(view: DocView, trig: Token) -> list[Actor]:
+    """The countries a participle on the exercise names as its members ("war games involving
+    X and Y")."""
+    found: list[Actor] = []
+    for child in trig.children:
+        if child.dep_ == "acl" and child.lower_ in INVOLVING_PARTICIPLES:
+            for obj in child.children:
+                if obj.dep_ in ("dobj", "obj"):
+                    found.extend(np_actors(view, obj))
+    return found
+
+
+def _stray_agents(view: DocView, anchor: Token, verb: Token | None) -> list[Actor]:
+    """ "condemned the drills by X and Y": on an active verb a "by" phrase after the exercise
+    object names those who hold the exercise (the parser hangs it on the verb)."""
+    if verb is None or anchor.dep_ not in ("dobj", "obj") or anchor.head.i != verb.i:
+        return []
+    if any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
+        return []
+    return [
+        a
+        for _, pobj in prep_objects(verb, ("by",))
+        if pobj.i > anchor.i
+        for a in np_actors(view, pobj)
+    ]
+
+
+def _subject_actors(view: DocView, subj: Token) -> list[Actor]:
+    """The countries of a subject and of every modifier before it ("Thai and American forces":
+    both conjoined modifiers)."""
+    found = np_actors(view, subj)
+    for tok in subj.subtree:
+        if tok.i < subj.i and (actor := _actor_at(view, tok)) is not None:
+            found.append(actor)
+    return found
+
+
+def _name_given_after(trig: Token) -> str | None:
+    """ "the drills, code-named Steppe Eagle,": the capitalised words after a naming participle
+    that follows the exercise noun, read off the surface (the parser often mangles it)."""
+    doc = trig.doc
+    i = trig.i + 1
+    if i < len(doc) and doc[i].text == ",":
+        i += 1
+    if i + 2 < len(doc) and doc[i].lower_ == "code" and doc[i + 1].text == "-":
+        i += 2
+    if i >= len(doc) or doc[i].lower_ not in NAMING_PARTICIPLES:
+        return None
+    i += 1
+    parts: list[str] = []
+    while i < len(doc) and (
+        (doc[i].pos_ == "PROPN" and doc[i].is_title) or (parts and doc[i].like_num)
+    ):
+        parts.append(doc[i].text)
+        i += 1
+    return " ".join(parts) or None
