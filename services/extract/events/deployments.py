@@ -26,6 +26,7 @@ from services.extract.view import (
     _actor_at,
     destination_of,
     first_country,
+    governing_verb,
     np_actors,
     prep_objects,
     sentence_actors,
@@ -52,6 +53,7 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
     quantity_head: Token | None = None
     co_origins: list[str] = []
     confidence = 0.6
+    elided: tuple[Token, Token] | None = None
     if is_noun:
         if not word.startswith(NOMINAL_STEMS):
             return []
@@ -78,7 +80,11 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
         else:
             objects = [c for c in trig.children if c.dep_ in ("dobj", "obj", "nsubjpass")]
             troops = _troop_noun(view, objects)
-            moving = word in lex.words["troop_subject_verbs"]
+            elided = _elided_troops(view, trig, objects) if troops is None else None
+            if elided is not None:
+                # "Botswana dispatched 300 more": the troops of the clause before, this count.
+                troops, quantity_head = elided
+            moving = word in lex.words["troop_subject_verbs"] or word in FLYING_WORDS
             # "troops left the airport": the object of leaving is the place left; "troops
             # entered Gambia": the object of entering is the place entered.
             leaving = word in LEAVE_WORDS or word in ENTER_WORDS
@@ -107,7 +113,11 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
                 troops = left[0] if left else None
             if troops is None:
                 return []
-            if troops.dep_ == "pobj" and troops.head.head.pos_ not in ("VERB", "AUX"):
+            if (
+                quantity_head is None
+                and troops.dep_ == "pobj"
+                and troops.head.head.pos_ not in ("VERB", "AUX")
+            ):
                 quantity_head = troops.head.head
         if troops is None:
             return []
@@ -129,6 +139,10 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
             if origin is None:
                 agent = [o for p, o in prep_objects(trig, ("by",))]
                 origin = first_country([a for o in agent for a in np_actors(view, o)])
+            if origin is None:
+                origin = _infinitive_owner(view, trig)
+            # "Senegalese and Ghanaian troops were deployed": each country's troops.
+            co_origins = _conjoined_modifiers(view, troops, origin)
         else:
             speaker = speaker_for(subj)
             origin = (
@@ -142,6 +156,8 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
             return []
         # "troops left Syria": the place left is no destination.
         destination = destination_of(view, [trig], lex, objects=word not in LEAVE_WORDS)
+        if destination is None and elided is not None:
+            destination = destination_of(view, [trig.head], lex)
         if destination is None and word in LEAVE_WORDS:
             return []  # leaving says where troops go only with "for X" or "to join ... in X"
         if (
@@ -318,6 +334,66 @@ def _gapped_counts(
         text = " ".join(t.text for t in view.doc[conj.left_edge.i : conj.i + 1])
         lo, hi, _ = parse_quantity(text)
         out.append((places[0], (lo, hi)))
+    return out
+
+
+# Verbs of troops travelling by air themselves ("150 Zambian troops flew to Haiti").
+FLYING_WORDS = frozenset(["fly", "flies", "flew"])
+# Objects that stand for a count of the troops named before ("300 more", "another 200").
+ELLIPTIC_OBJECTS = frozenset(["more", "others", "another", "further"])
+
+
+def _elided_troops(view: DocView, trig: Token, objects: list[Token]) -> tuple[Token, Token] | None:
+    """ "Tanzania sent 500 soldiers to Mozambique, and Botswana dispatched 300 more": a bare
+    count sent in a clause conjoined to one that sends troops counts those troops. Returns
+    (the troop noun before, this clause's count)."""
+    if trig.dep_ != "conj" or len(objects) != 1:
+        return None
+    count = objects[0]
+    if not (count.like_num or count.lower_ in ELLIPTIC_OBJECTS):
+        return None
+    if count.lower_ in ELLIPTIC_OBJECTS and not any(c.like_num for c in count.children):
+        return None
+    before = [c for c in trig.head.children if c.dep_ in ("dobj", "obj")]
+    troops = _troop_noun(view, before)
+    return (troops, count) if troops is not None else None
+
+
+def _infinitive_owner(view: DocView, trig: Token) -> str | None:
+    """ "Japan's decision to dispatch troops", "it had no plans to send troops": an infinitive
+    on a noun is done by the noun's owner, else by the subject of the verb that has the noun."""
+    if trig.dep_ != "acl" or not any(c.dep_ == "aux" and c.lower_ == "to" for c in trig.children):
+        return None
+    noun = trig.head
+    owners = [
+        a
+        for c in noun.children
+        if c.dep_ in ("poss", "amod", "compound")
+        for a in np_actors(view, c)
+    ]
+    if (origin := first_country(owners)) is not None:
+        return origin
+    verb = governing_verb(noun)
+    subj = subject_of(verb) if verb is not None else None
+    if subj is None:
+        return None
+    speaker = speaker_for(subj)
+    return first_country(np_actors(view, subj)) or (
+        first_country(np_actors(view, speaker)) if speaker is not None else None
+    )
+
+
+def _conjoined_modifiers(view: DocView, troops: Token, origin: str | None) -> list[str]:
+    """The other countries of conjoined modifiers of the troop noun ("Senegalese and Ghanaian
+    troops"), each sending its own."""
+    out: list[str] = []
+    for child in troops.children:
+        if child.dep_ not in ("amod", "nmod", "compound"):
+            continue
+        for conj in child.conjuncts:
+            actor = _actor_at(view, conj)
+            if actor is not None and actor.iso3 and actor.iso3 != origin and actor.iso3 not in out:
+                out.append(actor.iso3)
     return out
 
 

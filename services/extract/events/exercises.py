@@ -57,23 +57,24 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
         trig.dep_ == "compound"
         and trig.head.pos_ == "PROPN"
         and trig.head.i > trig.i
-        and trig.head.dep_ in ("dobj", "obj", "pobj", "nsubjpass")
+        and trig.head.dep_ in ("dobj", "obj", "pobj", "nsubjpass", "nsubj")
     )
     # "kicked off African Lion, the largest military exercise": the name is the head.
-    named_before = _apposed_to_name(trig)
+    name_head = _apposed_to_name(trig)
+    named_before = name_head is not None
     if (trig.pos_ not in ("NOUN", "PROPN") and not mistagged) or (
         trig.dep_ == "compound" and not named_after
     ):
         return []
     left = [t for t in trig.subtree if t.i < trig.i]
-    words = {t.lower_ for t in left}
+    words = {t.lower_ for t in left} | _hyphenated(left)
     if mistagged and not words & lex.words["exercise_modifiers"]:
         return []
     war_games = trig.lower_ in ("games", "war games", "wargames")
     # "China's drills" is military enough; "diplomatic maneuvers" is not.
     national = trig.lower_ in ("drills", "exercises") and any(t.i in view.country_at for t in left)
     # "held the 21st edition of their annual X exercise": the verb governs the part.
-    anchor = trig.head if named_after or named_before else trig
+    anchor = name_head or (trig.head if named_after else trig)
     if trig.dep_ == "pobj" and trig.head.lower_ == "of" and trig.head.head.lower_ in PARTITIVES:
         anchor = trig.head.head
     verb = governing_verb(anchor)
@@ -127,6 +128,13 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
     if len({a.iso3 for a in hosts if a.iso3}) >= 2:
         # "The exercise ... is co-hosted by the Thai and Malaysian armed forces".
         military = True
+    # "drills by Chinese and Russian warships", "drills which involved Egyptian troops".
+    members = [o for _, o in prep_objects(trig, ("by", "involving"))] + _involved_objects(trig)
+    if any(_is_force(view, o, lex) for o in members):
+        military = True
+    # "South Korea will not hold drills with the United States": two states drilling together.
+    if held and subj is not None and verb is not None and _state_with_partner(view, subj, verb):
+        military = True
     if not modified and not military:
         return []
     countries: list[Actor] = []
@@ -138,7 +146,8 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
         if child.dep_ in ("acl", "relcl"):
             for _, pobj in prep_objects(child, ("by",)):
                 countries.extend(np_actors(view, pobj))
-    countries.extend(_involved(view, trig))
+    involved = _involved(view, trig)
+    countries.extend(involved)
     for _, pobj in prep_objects(trig, ("with", "between", "by", "involving", "alongside")):
         countries.extend(np_actors(view, pobj))
     countries.extend(_stray_agents(view, anchor, verb))
@@ -189,8 +198,8 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
     if name is None and named_after:
         after = [t for t in trig.head.subtree if trig.i < t.i <= trig.head.i and t.pos_ == "PROPN"]
         name = " ".join(t.text for t in after) or None
-    if name is None and named_before:
-        head = trig.head
+    if name is None and name_head is not None:
+        head = name_head
         parts = [t for t in trig.doc[_name_start(head) : head.i + 1] if t.text != "Exercise"]
         if not any(t.i in view.country_at for t in parts):
             name = " ".join(t.text for t in parts) or None
@@ -295,16 +304,53 @@ def _took_part_in(anchor: Token, verb: Token) -> bool:
     )
 
 
-def _apposed_to_name(trig: Token) -> bool:
-    """ "kicked off African Lion, the largest military exercise": the exercise noun stands in
-    apposition to the proper name that the verb governs."""
-    head = trig.head
-    return (
-        trig.dep_ == "appos"
+def _apposed_to_name(trig: Token) -> Token | None:
+    """The proper name an exercise noun stands in apposition to ("kicked off African Lion, the
+    largest military exercise"; "took part in Medusa, a joint air and naval exercise", where
+    the noun is the last of conjoined appositions)."""
+    node = trig
+    while node.dep_ == "conj" and node.head.i < node.i:
+        node = node.head
+    head = node.head
+    if (
+        node.dep_ == "appos"
         and head.pos_ == "PROPN"
-        and head.i < trig.i
+        and head.i < node.i
         and head.dep_ in ("dobj", "obj", "pobj", "nsubjpass", "nsubj")
+    ):
+        return head
+    return None
+
+
+def _hyphenated(toks: list[Token]) -> set[str]:
+    """Hyphenated modifiers the tokenizer split ("large - scale" is "large-scale")."""
+    return {
+        f"{a.lower_}-{c.lower_}"
+        for a, b, c in zip(toks, toks[1:], toks[2:], strict=False)
+        if b.text == "-" and b.i == a.i + 1 and c.i == b.i + 1
+    }
+
+
+def _is_force(view: DocView, np: Token, lex: Lexicon) -> bool:
+    """Whether a noun phrase names troops, arms or a military body ("Russian warships")."""
+    return any(
+        t.i in view.troop_at or t.i in view.item_at or t.lower_ in lex.kinds["military"]
+        for t in np.subtree
     )
+
+
+def _state_with_partner(view: DocView, subj: Token, verb: Token) -> bool:
+    """ "X holds drills with Y": a state itself as the subject and another state as its partner
+    (two governments drilling together are drilling their forces)."""
+    if subj.i not in view.country_at or (actor := _actor_at(view, subj)) is None:
+        return False
+    partners = [
+        a.iso3
+        for _, o in prep_objects(verb, ("with", "alongside"))
+        for a in np_actors(view, o)
+        if a.iso3
+    ]
+    return any(p != actor.iso3 for p in partners)
 
 
 def _hosts_by(view: DocView, toks: set[Token]) -> list[Actor]:
@@ -319,19 +365,29 @@ def _hosts_by(view: DocView, toks: set[Token]) -> list[Actor]:
     return found
 
 
-INVOLVING_PARTICIPLES = frozenset(["involving", "including", "featuring", "comprising"])
+INVOLVING_VERBS = frozenset(
+    [
+        *("involving", "including", "featuring", "comprising"),
+        *("involved", "involves", "included", "includes", "featured", "features"),
+    ]
+)
+
+
+def _involved_objects(trig: Token) -> list[Token]:
+    """The members a participle or relative clause on the exercise names ("war games involving
+    X and Y", "the drills, which involved Egyptian and Sudanese troops")."""
+    return [
+        obj
+        for child in trig.children
+        if child.dep_ in ("acl", "relcl") and child.lower_ in INVOLVING_VERBS
+        for obj in child.children
+        if obj.dep_ in ("dobj", "obj")
+    ]
 
 
 def _involved(view: DocView, trig: Token) -> list[Actor]:
-    """The countries a participle on the exercise names as its members ("war games involving
-    X and Y")."""
-    found: list[Actor] = []
-    for child in trig.children:
-        if child.dep_ == "acl" and child.lower_ in INVOLVING_PARTICIPLES:
-            for obj in child.children:
-                if obj.dep_ in ("dobj", "obj"):
-                    found.extend(np_actors(view, obj))
-    return found
+    """The countries of the members a participle or relative clause on the exercise names."""
+    return [a for obj in _involved_objects(trig) for a in np_actors(view, obj)]
 
 
 def _stray_agents(view: DocView, anchor: Token, verb: Token | None) -> list[Actor]:
