@@ -40,6 +40,12 @@ def xfail(body: str, wanted: list[dict[str, Any]], case: str, reason: str) -> An
     return pytest.param(body, wanted, id=case, marks=pytest.mark.xfail(reason=reason, strict=True))
 
 
+APPOSITION = (
+    "an exercise noun in apposition to a proper name is not read: reading it made a second, "
+    "named event of an exercise an article had already told unnamed (the extractor merges "
+    "two tellings only when their names agree)"
+)
+
 DEPLOYMENTS = [
     pytest.param(
         "Kenya sent 400 police officers to Haiti on Tuesday to lead a multinational security "
@@ -382,6 +388,70 @@ DEPLOYMENTS = [
         [move("TZA", "MOZ", **count(500, 500)), move("BWA", "MOZ", **count(300, 300))],
         id="second-sender-no-place",
     ),
+    pytest.param(
+        "Beijing has stationed around 2,000 troops at its base in Djibouti.",
+        [move("CHN", "DJI", **count(2000, 2000))],
+        id="stationed-at-base-in",
+    ),
+    pytest.param(
+        "Indian peacekeepers deployed with the UN mission in Congo came under fire on Sunday.",
+        [move("IND", "COD")],
+        id="participle-with-mission-in",
+    ),
+    pytest.param(
+        "A total of 1,200 Portuguese soldiers have so far been sent to the Central African "
+        "Republic.",
+        [move("PRT", "CAF", **count(1200, 1200))],
+        id="a-total-of",
+    ),
+    pytest.param(
+        "Estonia said 1,000 French and British troops would arrive by May.",
+        [
+            move("FRA", "EST", **count(1000, 1000), modality="planned"),
+            move("GBR", "EST", **count(1000, 1000), modality="planned"),
+        ],
+        id="arrive-placeless-conjoined",
+    ),
+    pytest.param(
+        "Sierra Leone contributed a company of 120 soldiers to the AU mission in Somalia.",
+        [move("SLE", "SOM", **count(120, 120))],
+        id="contributed-company-of",
+    ),
+    pytest.param(
+        "The Kremlin denied that Russian paratroopers had landed in Kazakhstan.",
+        [move("RUS", "KAZ", unit="paratroopers", modality="negated")],
+        id="denied-that-landed",
+    ),
+    pytest.param(
+        "Moldova accused Russia of stationing 1,500 soldiers in Moldova's Transnistria region.",
+        [move("RUS", "MDA", **count(1500, 1500), modality="alleged")],
+        id="accused-of-stationing",
+    ),
+    pytest.param(
+        "The Czech Republic will deploy a 600-strong unit to Slovakia.",
+        [move("CZE", "SVK", **count(600, 600), modality="planned")],
+        id="strong-unit",
+    ),
+    pytest.param(
+        "Denmark and Norway have each dispatched 100 troops to Latvia.",
+        [move("DNK", "LVA", **count(100, 100)), move("NOR", "LVA", **count(100, 100))],
+        id="each-dispatched",
+    ),
+    pytest.param(
+        "Troops from Rwanda arrived in the Central African Republic on Tuesday.",
+        [move("RWA", "CAF")],
+        id="troops-from-arrived",
+    ),
+    pytest.param(
+        "Pakistan's army chief said more troops would be sent to Saudi Arabia.",
+        [move("PAK", "SAU", modality="planned")],
+        id="speaker-sends-ownerless-troops",
+    ),
+    pytest.param(
+        "American forces will be withdrawn from Iraq and redeployed to Kuwait.",
+        [move("USA", "KWT", modality="planned")],
+        id="withdrawn-and-redeployed",
+    ),
 ]
 
 EXERCISES = [
@@ -472,11 +542,12 @@ EXERCISES = [
         [drill("IDN", "MYS")],
         id="between-navies-were-held",
     ),
-    pytest.param(
+    xfail(
         "Morocco and the United States kicked off African Lion, the largest military exercise "
         "on the continent.",
         [drill("MAR", "USA", name="African Lion")],
-        id="kicked-off-appositive-name",
+        "kicked-off-appositive-name",
+        APPOSITION,
     ),
     pytest.param(
         "Troops from Kenya, Uganda, Tanzania and Rwanda are taking part in a field training "
@@ -555,16 +626,18 @@ EXERCISES = [
         [drill("TJK", "UZB")],
         id="launched-joint",
     ),
-    pytest.param(
+    xfail(
         "Bangladesh and the United States began Tiger Lightning, an annual exercise, in Sylhet.",
         [drill("BGD", "USA", name="Tiger Lightning")],
-        id="began-appositive-annual",
+        "began-appositive-annual",
+        APPOSITION,
     ),
-    pytest.param(
+    xfail(
         "Greek and Egyptian fighter jets took part in Medusa, a joint air and naval exercise "
         "held off Alexandria.",
         [drill("EGY", "GRC", name="Medusa")],
-        id="took-part-appositive",
+        "took-part-appositive",
+        APPOSITION,
     ),
     pytest.param(
         "South Korea will not hold large-scale drills with the United States this summer, "
@@ -578,12 +651,10 @@ EXERCISES = [
         [drill("MAR", "USA")],
         id="soldiers-participated",
     ),
-    xfail(
+    pytest.param(
         "Cambodia suspended its Golden Dragon exercise with China, the defence ministry said.",
         [drill("CHN", "KHM", name="Golden Dragon")],
-        "exercise-with-owner",
-        "a named exercise under a verb that neither holds nor joins it ('suspended') "
-        "is not read, and 'suspended' is no negation cue in the lexicon",
+        id="suspended-named-with",
     ),
     xfail(
         "Kenyan, Ugandan and Rwandan forces were among those that wrapped up the annual "
@@ -592,6 +663,69 @@ EXERCISES = [
         "among-those-that",
         "the parser makes the first demonym the root and 'forces' the subject of "
         "'were', so the relative clause's antecedent is 'those', not the forces",
+    ),
+    pytest.param(
+        "Russian and Belarusian troops launched the Zapad-2025 strategic exercise on Friday.",
+        [drill("BLR", "RUS")],
+        id="launched-codename-number",
+    ),
+    pytest.param(
+        "The exercise brought together 12,000 troops from the United States, Poland and Lithuania.",
+        [drill("LTU", "POL", "USA")],
+        id="brought-together-troops-from",
+    ),
+    xfail(
+        "About 50 ships from 20 countries joined the RIMPAC exercise hosted by the United "
+        "States off Hawaii.",
+        [drill("USA", name="RIMPAC")],
+        "joined-hosted-by",
+        "an all-capital name (RIMPAC) is no name to common._name_start, and ships of no "
+        "named country joining leave only one host",
+    ),
+    pytest.param(
+        "Chinese warships conducted live-fire drills in the Taiwan Strait on Thursday.",
+        [drill("CHN")],
+        id="warships-live-fire",
+    ),
+    pytest.param(
+        "The armies of Ecuador and Peru carried out joint manoeuvres along their shared border.",
+        [drill("ECU", "PER")],
+        id="armies-of-carried-out",
+    ),
+    pytest.param(
+        "Paraguay's armed forces conducted an exercise with Brazilian troops.",
+        [drill("BRA", "PRY")],
+        id="forces-conducted-with-troops",
+    ),
+    pytest.param(
+        "Israel and Greece are expected to hold a joint air exercise later this month.",
+        [drill("GRC", "ISR", modality="planned")],
+        id="expected-to-hold",
+    ),
+    pytest.param(
+        "Azerbaijan and Turkey ended a week of joint military exercises in Baku.",
+        [drill("AZE", "TUR")],
+        id="ended-a-week-of",
+    ),
+    pytest.param(
+        "Seoul and Tokyo postponed joint drills after the typhoon.",
+        [drill("JPN", "KOR", modality="negated")],
+        id="postponed",
+    ),
+    pytest.param(
+        "Russia will take part in naval drills hosted by South Africa next year.",
+        [drill("RUS", "ZAF", modality="planned")],
+        id="take-part-hosted-by",
+    ),
+    pytest.param(
+        "The joint exercise between Chinese and Thai marines, dubbed Blue Strike, began on Monday.",
+        [drill("CHN", "THA", name="Blue Strike")],
+        id="between-dubbed-subject",
+    ),
+    pytest.param(
+        "Naval forces of Oman and India held the biennial Naseem Al Bahr exercise.",
+        [drill("IND", "OMN", name="Naseem Al Bahr")],
+        id="forces-of-biennial-named",
     ),
 ]
 
@@ -638,6 +772,16 @@ NEGATIVES = [
     pytest.param(
         "The Brazilian team held training drills in Qatar before the World Cup.", [], id="team"
     ),
+    pytest.param(
+        "Students staged a mock evacuation exercise in Manila on Friday.", [], id="evacuation"
+    ),
+    pytest.param(
+        "An earthquake drill involving schools in Chile and Peru was held on Monday.",
+        [],
+        id="drill-involving-schools",
+    ),
+    pytest.param("Kenya held Ebola response drills with Uganda.", [], id="health-drills"),
+    pytest.param("The army helped distribute food in Haiti.", [], id="army-food"),
 ]
 
 

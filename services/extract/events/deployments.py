@@ -79,7 +79,7 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
             troops = trig.head
         else:
             objects = [c for c in trig.children if c.dep_ in ("dobj", "obj", "nsubjpass")]
-            troops = _troop_noun(view, objects)
+            troops = _troop_noun(view, objects) or _strong_group(objects)
             elided = _elided_troops(view, trig, objects) if troops is None else None
             if elided is not None:
                 # "Botswana dispatched 300 more": the troops of the clause before, this count.
@@ -141,6 +141,8 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
                 origin = first_country([a for o in agent for a in np_actors(view, o)])
             if origin is None:
                 origin = _infinitive_owner(view, trig)
+            if origin is None and troops.dep_ == "nsubjpass" and not own:
+                origin = _announcing_state(view, trig)
             # "Senegalese and Ghanaian troops were deployed": each country's troops.
             co_origins = _conjoined_modifiers(view, troops, origin)
         else:
@@ -335,6 +337,47 @@ def _gapped_counts(
         lo, hi, _ = parse_quantity(text)
         out.append((places[0], (lo, hi)))
     return out
+
+
+# Nouns of a military body that a "600-strong" makes a body of troops.
+MILITARY_GROUPS = frozenset(
+    ["unit", "force", "detachment", "company", "regiment", "division", "squadron", "garrison"]
+)
+
+
+def _strong_group(objects: list[Token]) -> Token | None:
+    """ "deploy a 600-strong unit": a military body given a head count is a body of troops."""
+    for obj in objects:
+        if obj.lower_ not in MILITARY_GROUPS:
+            continue
+        for mod in obj.children:
+            if mod.dep_ == "amod" and mod.lower_ in ("strong", "-strong"):
+                return obj
+            if mod.dep_ == "amod" and mod.lower_.endswith("-strong"):
+                return obj
+    return None
+
+
+# Officials and bodies whose word on troops sent is their own state's ("Pakistan's army
+# chief said troops would be sent").
+STATE_SPEAKERS = frozenset(
+    [
+        *("government", "ministry", "minister", "army", "military", "chief", "commander"),
+        *("spokesman", "spokeswoman", "spokesperson", "president", "premier", "cabinet"),
+    ]
+)
+REPORTING_VERBS = frozenset(["said", "says", "announced", "announces", "confirmed", "stated"])
+
+
+def _announcing_state(view: DocView, trig: Token) -> str | None:
+    """The country of a state official announcing troops of no named country being sent
+    ("Pakistan's army chief said more troops would be sent to X")."""
+    if trig.dep_ != "ccomp" or trig.head.lower_ not in REPORTING_VERBS:
+        return None
+    speaker = subject_of(trig.head)
+    if speaker is None or speaker.lower_ not in STATE_SPEAKERS:
+        return None
+    return first_country(np_actors(view, speaker))
 
 
 # Verbs of troops travelling by air themselves ("150 Zambian troops flew to Haiti").

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from services.extract.events.common import (
     Found,
@@ -38,11 +38,33 @@ EXERCISE_OPENERS = (
 )
 
 
+# Verbs by which those who hold an exercise call it off or put it on hold.
+CALLING_OFF = frozenset(
+    f"{stem}{end}"
+    for stem, ends in (
+        ("postpone", ("", "s", "d")),
+        ("cancel", ("", "s", "ed", "led")),
+        ("suspend", ("", "s", "ed")),
+        ("scrap", ("", "s", "ped")),
+        ("halt", ("", "s", "ed")),
+    )
+    for end in ends
+)
+
+
 # Nouns that name a part of a recurring exercise ("the latest round of", "the 21st edition of").
 AGREEING_VERBS = frozenset(
     ["agree", "agreed", "agrees", "decide", "decided", "decides", "announced", "confirmed"]
 )
-PARTITIVES = frozenset(["edition", "round", "phase", "stage", "leg", "part", "iteration"])
+PARTITIVES = frozenset(
+    [
+        *("edition", "round", "phase", "stage", "leg", "part", "iteration"),
+        # "ended a week of joint exercises": a stretch of the exercise.
+        *("week", "weeks", "days", "month", "fortnight"),
+    ]
+)
+# Verbs by which those who hold an exercise end it ("ended a week of joint drills").
+ENDING_VERBS = frozenset(["end", "ends", "ended", "finish", "finishes", "finished"])
 
 
 def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
@@ -59,9 +81,6 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
         and trig.head.i > trig.i
         and trig.head.dep_ in ("dobj", "obj", "pobj", "nsubjpass", "nsubj")
     )
-    # "kicked off African Lion, the largest military exercise": the name is the head.
-    name_head = _apposed_to_name(trig)
-    named_before = name_head is not None
     if (trig.pos_ not in ("NOUN", "PROPN") and not mistagged) or (
         trig.dep_ == "compound" and not named_after
     ):
@@ -74,7 +93,7 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
     # "China's drills" is military enough; "diplomatic maneuvers" is not.
     national = trig.lower_ in ("drills", "exercises") and any(t.i in view.country_at for t in left)
     # "held the 21st edition of their annual X exercise": the verb governs the part.
-    anchor = name_head or (trig.head if named_after else trig)
+    anchor = trig.head if named_after else trig
     if trig.dep_ == "pobj" and trig.head.lower_ == "of" and trig.head.head.lower_ in PARTITIVES:
         anchor = trig.head.head
     verb = governing_verb(anchor)
@@ -88,7 +107,12 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
             verb = holder.head
     held = (
         verb is not None
-        and (verb.lower_ in lex.words["exercise_verbs"] or _took_part_in(anchor, verb))
+        and (
+            verb.lower_ in lex.words["exercise_verbs"]
+            or verb.lower_ in CALLING_OFF
+            or verb.lower_ in ENDING_VERBS
+            or _took_part_in(anchor, verb)
+        )
         and anchor.dep_ in ("dobj", "obj", "pobj", "nsubjpass")
     )
     # "troops will travel to Kenya for Exercise Green Lion": the purpose of a journey.
@@ -121,9 +145,7 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
     hosts = _exercise_hosts(view, trig) + _hosts_by(view, {trig, anchor})
     # "joined NATO's Nordic Response exercise": a named exercise someone holds or joins.
     given = _name_given_after(trig)
-    named = held and (
-        _name_start(trig) < trig.i or named_after or named_before or given is not None
-    )
+    named = held and (_name_start(trig) < trig.i or named_after or given is not None)
     modified = war_games or bool(words & lex.words["exercise_modifiers"]) or national or named
     if len({a.iso3 for a in hosts if a.iso3}) >= 2:
         # "The exercise ... is co-hosted by the Thai and Malaysian armed forces".
@@ -133,7 +155,12 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
     if any(_is_force(view, o, lex) for o in members):
         military = True
     # "South Korea will not hold drills with the United States": two states drilling together.
-    if held and subj is not None and verb is not None and _state_with_partner(view, subj, verb):
+    if (
+        held
+        and subj is not None
+        and verb is not None
+        and _state_with_partner(view, trig, subj, verb)
+    ):
         military = True
     if not modified and not military:
         return []
@@ -198,11 +225,6 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
     if name is None and named_after:
         after = [t for t in trig.head.subtree if trig.i < t.i <= trig.head.i and t.pos_ == "PROPN"]
         name = " ".join(t.text for t in after) or None
-    if name is None and name_head is not None:
-        head = name_head
-        parts = [t for t in trig.doc[_name_start(head) : head.i + 1] if t.text != "Exercise"]
-        if not any(t.i in view.country_at for t in parts):
-            name = " ".join(t.text for t in parts) or None
     if name is None:
         # "an exercise, named/dubbed X,": the name a participle gives it.
         for child in trig.children:
@@ -304,24 +326,6 @@ def _took_part_in(anchor: Token, verb: Token) -> bool:
     )
 
 
-def _apposed_to_name(trig: Token) -> Token | None:
-    """The proper name an exercise noun stands in apposition to ("kicked off African Lion, the
-    largest military exercise"; "took part in Medusa, a joint air and naval exercise", where
-    the noun is the last of conjoined appositions)."""
-    node = trig
-    while node.dep_ == "conj" and node.head.i < node.i:
-        node = node.head
-    head = node.head
-    if (
-        node.dep_ == "appos"
-        and head.pos_ == "PROPN"
-        and head.i < node.i
-        and head.dep_ in ("dobj", "obj", "pobj", "nsubjpass", "nsubj")
-    ):
-        return head
-    return None
-
-
 def _hyphenated(toks: list[Token]) -> set[str]:
     """Hyphenated modifiers the tokenizer split ("large - scale" is "large-scale")."""
     return {
@@ -339,11 +343,13 @@ def _is_force(view: DocView, np: Token, lex: Lexicon) -> bool:
     )
 
 
-def _state_with_partner(view: DocView, subj: Token, verb: Token) -> bool:
+def _state_with_partner(view: DocView, trig: Token, subj: Token, verb: Token) -> bool:
     """ "X holds drills with Y": a state itself as the subject and another state as its partner
     (two governments drilling together are drilling their forces)."""
     if subj.i not in view.country_at or (actor := _actor_at(view, subj)) is None:
         return False
+    if any(c.dep_ == "compound" and c.pos_ in ("NOUN", "PROPN") for c in trig.children):
+        return False  # "fire drills", "Ebola response drills": no military words of its own
     partners = [
         a.iso3
         for _, o in prep_objects(verb, ("with", "alongside"))
@@ -373,16 +379,30 @@ INVOLVING_VERBS = frozenset(
 )
 
 
+GATHERING_VERBS = frozenset(
+    ["bring", "brings", "brought", "bringing", "gather", "gathers", "gathered", "draw", "drew"]
+)
+
+
 def _involved_objects(trig: Token) -> list[Token]:
     """The members a participle or relative clause on the exercise names ("war games involving
-    X and Y", "the drills, which involved Egyptian and Sudanese troops")."""
-    return [
+    X and Y", "the drills, which involved Egyptian and Sudanese troops"), or the verb whose
+    subject the exercise is ("the exercise brought together troops from X and Y")."""
+    found = [
         obj
         for child in trig.children
         if child.dep_ in ("acl", "relcl") and child.lower_ in INVOLVING_VERBS
         for obj in child.children
         if obj.dep_ in ("dobj", "obj")
     ]
+    verb = trig.head
+    if trig.dep_ == "nsubj" and verb.lower_ in INVOLVING_VERBS | GATHERING_VERBS:
+        objects = [c for c in verb.children if c.dep_ in ("dobj", "obj")]
+        found += objects
+        if objects:
+            # "brought together troops from X": the parser hangs "from X" on the verb.
+            found += [o for _, o in prep_objects(verb, ("from",))]
+    return found
 
 
 def _involved(view: DocView, trig: Token) -> list[Actor]:
@@ -417,9 +437,21 @@ def _subject_actors(view: DocView, subj: Token) -> list[Actor]:
 
 def _name_given_after(trig: Token) -> str | None:
     """ "the drills, code-named Steppe Eagle,": the capitalised words after a naming participle
-    that follows the exercise noun, read off the surface (the parser often mangles it)."""
+    that follows the exercise noun or ends its phrase ("the exercise between X and Y marines,
+    dubbed Blue Strike,"), read off the surface (the parser often mangles it)."""
     doc = trig.doc
-    i = trig.i + 1
+    for start in (trig.i + 1, trig.right_edge.i + 1):
+        name = _name_at(doc, start)
+        if name is not None:
+            return name
+    for tok in trig.subtree:
+        if tok.i > trig.i and tok.dep_ == "acl" and tok.lower_ in NAMING_PARTICIPLES:
+            return _name_at(doc, tok.i)
+    return None
+
+
+def _name_at(doc: Doc, i: int) -> str | None:
+    """The name after a naming participle at `i` (after an optional comma)."""
     if i < len(doc) and doc[i].text == ",":
         i += 1
     if i + 2 < len(doc) and doc[i].lower_ == "code" and doc[i + 1].text == "-":
