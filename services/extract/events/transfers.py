@@ -19,6 +19,7 @@ from services.extract.view import (
     DocView,
     Fields,
     Lexicon,
+    _actor_at,
     destination_of,
     first_country,
     governing_verb,
@@ -30,13 +31,125 @@ from services.extract.view import (
 
 
 def _items(view: DocView, toks: Iterable[Token]) -> list[str]:
+    """The arms item classes of the noun phrases: lexicon items, else military hardware the
+    lexicon lacks ("IRIS-T systems", "patrol ships", "fighting vehicles")."""
     out: list[str] = []
     for tok in toks:
         for t in tok.subtree:
-            item = view.item_at.get(t.i)
+            item = view.item_at.get(t.i) or _hardware(view, t)
             if item and item not in out:
                 out.append(item)
     return out
+
+
+# Hardware nouns that are arms whatever modifies them.
+PLAIN_HARDWARE = {
+    **dict.fromkeys(["armaments", "armament", "materiel", "guns", "bombs"], "weapons"),
+    **dict.fromkeys(["landmines", "torpedoes"], "weapons"),
+    **dict.fromkeys(["interceptors", "interceptor"], "missiles"),
+    **dict.fromkeys(["gunships"], "fighter jets"),
+    **dict.fromkeys(["gunboats"], "warships"),
+}
+# Generic hardware nouns that are arms only with a military word before them, and the
+# class each military word makes of them ("patrol ships", "fighting vehicles").
+_QUALIFIED: list[tuple[tuple[str, ...], dict[str, str]]] = [
+    (
+        ("ships", "ship", "vessels", "vessel", "boats", "cutters"),
+        dict.fromkeys(
+            ["patrol", "naval", "navy", "combat", "landing", "missile", "amphibious", "attack"],
+            "warships",
+        ),
+    ),
+    (
+        ("aircraft", "planes", "airplanes"),
+        dict.fromkeys(
+            [
+                *("transport", "military", "trainer", "training", "combat", "attack"),
+                *("surveillance", "patrol", "reconnaissance", "tanker", "fighter", "air-force"),
+            ],
+            "fighter jets",
+        ),
+    ),
+    (
+        ("vehicles", "vehicle"),
+        {
+            **dict.fromkeys(["fighting", "combat", "tactical"], "tanks"),
+            **dict.fromkeys(["mine-resistant", "mrap"], "military equipment"),
+        },
+    ),
+    (
+        ("systems", "system", "batteries", "battery"),
+        {
+            **dict.fromkeys(["missile", "interceptor"], "missiles"),
+            **dict.fromkeys(["rocket", "artillery"], "artillery"),
+            **dict.fromkeys(
+                ["anti-aircraft", "anti-drone", "counter-drone"], "air defense systems"
+            ),
+            "radar": "military equipment",
+        },
+    ),
+    (
+        ("guns",),
+        {
+            **dict.fromkeys(["anti-aircraft", "air-defence", "air-defense"], "air defense systems"),
+            **dict.fromkeys(["self-propelled", "field", "howitzer"], "artillery"),
+        },
+    ),
+    (("armour", "armor"), {"body": "military equipment"}),
+    (("rounds",), dict.fromkeys(["mortar", "artillery", "tank", "howitzer"], "ammunition")),
+    (("mines",), dict.fromkeys(["anti-tank", "anti-personnel", "naval", "sea"], "weapons")),
+    (("fighters",), {"jet": "fighter jets", "stealth": "fighter jets"}),
+    (
+        ("assistance", "aid", "support"),
+        dict.fromkeys(["security", "lethal", "defence", "defense"], "military aid"),
+    ),
+]
+QUALIFIED_HARDWARE = {head: classes for heads, classes in _QUALIFIED for head in heads}
+
+# Generic hardware nouns that a model designation makes arms ("S-400 systems", "CV90
+# vehicles"); not aircraft ("A320 aircraft") nor fighters ("M23 fighters" are rebels).
+DESIGNATED_HARDWARE = {
+    **dict.fromkeys(["systems", "system", "batteries", "battery"], "air defense systems"),
+    **dict.fromkeys(["vehicles"], "tanks"),
+}
+
+
+def _hardware(view: DocView, tok: Token) -> str | None:
+    """The arms class of a hardware noun the item lexicon lacks: one that is arms on its own
+    ("interceptors"), one a military word qualifies ("patrol ships", "fighting vehicles",
+    "missile systems") or one a model designation names ("S-400 systems", "IRIS-T systems")."""
+    word = tok.lower_
+    if tok.pos_ not in ("NOUN", "PROPN"):
+        return None
+    words = _premodifiers(tok)
+    qualified = QUALIFIED_HARDWARE.get(word, {})
+    for part in words:
+        if part.lower() in qualified:
+            return qualified[part.lower()]
+    if word in DESIGNATED_HARDWARE and any(_designation(w) for w in words):
+        return DESIGNATED_HARDWARE[word]
+    return PLAIN_HARDWARE.get(word)
+
+
+def _premodifiers(tok: Token) -> list[str]:
+    """The words written before a noun within its phrase, hyphenated ones whole
+    ("self-propelled", "IRIS-T", which the tokenizer splits)."""
+    before = [t for t in tok.subtree if t.i < tok.i]
+    if not before:
+        return []
+    text = tok.doc[before[0].i : tok.i].text
+    return text.replace(" - ", "-").replace("- ", "-").replace(" -", "-").split()
+
+
+def _designation(text: str) -> bool:
+    """A weapon model's designation: a capital letter, then digits or a capitalised part
+    after a hyphen ("S-400", "IRIS-T", "K9", "CV90"); not "5G", "U.S.-made" or a year."""
+    if not text[:1].isalpha() or not text[:1].isupper() or len(text) > 10:
+        return False
+    head, _, tail = text.partition("-")
+    if tail:
+        return head.isupper() and (tail[:1].isupper() or tail[:1].isdigit())
+    return any(ch.isdigit() for ch in text)
 
 
 def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool) -> list[Found]:
@@ -54,9 +167,9 @@ def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool
         c.dep_ == "prt" and c.lower_ == "up" for c in trig.children
     ):
         return []  # "give up its nuclear weapons": renouncing, not handing over
+    if is_noun and taking:
+        return _purchase(view, sent, trig, lex)
     if is_noun:
-        if taking:
-            return []
         items = _items(view, [c for c in trig.children if c.dep_ in ("compound", "prep", "amod")])
         if trig.dep_ == "compound" and trig.head.lower_ in view.item_at.values():
             return []
@@ -79,7 +192,12 @@ def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool
             goods = [o for _, o in prep_objects(trig, ("of",))]
             origin = origin or first_country([a for g in goods for a in np_actors(view, g)])
             origin = origin or _maker_of(view, goods)
-        elif origin is None and verb is not None and trig.dep_ in ("dobj", "obj", "pobj"):
+        if origin is None:
+            # "deliveries of Israeli air defence systems to Morocco", "the shipment of rockets
+            # from Bulgaria": the goods' country sends them.
+            goods = [o for _, o in prep_objects(trig, ("of",))]
+            origin = _goods_source(view, goods, destination)
+        if origin is None and verb is not None and trig.dep_ in ("dobj", "obj", "pobj"):
             # "Washington approved the sale of jets to Israel": the approver sells.
             subj = subject_of(verb)
             if subj is not None:
@@ -105,14 +223,21 @@ def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool
                 return []
             troops = _troop_noun(view, objects)
             # "sell JF-17 fighters": a troop word an arms item modifies is hardware.
-            hardware = troops is not None and _items(
-                view,
-                [c for c in troops.children if c.dep_ in ("compound", "nummod", "amod", "nmod")],
+            hardware = troops is not None and (
+                _items(
+                    view,
+                    [
+                        c
+                        for c in troops.children
+                        if c.dep_ in ("compound", "nummod", "amod", "nmod")
+                    ],
+                )
+                or _hardware(view, troops)
             )
             if troops is not None and not _items(view, list(troops.conjuncts)) and not hardware:
                 # "will send 3,000 servicemen together with armour": a deployment, not a sale.
                 return []
-            subj = subject_of(trig)
+            subj = subject_of(trig) or _party_to_plan(view, trig)
             passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in trig.children) or (
                 trig.dep_ == "acl" and trig.tag_ in ("VBN", "VBD")
             )
@@ -129,6 +254,8 @@ def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool
                     src += [o for p, o in prep_objects(obj, ("from",))]
                 origin = first_country([a for s in src for a in np_actors(view, s)])
                 origin = origin or _maker_of(view, objects)
+                if origin == destination:
+                    origin = None  # "tanks built in Poland" for Poland: made at home, not sent
             else:
                 # "Chinese-built corvettes were handed over to X": the maker supplies.
                 origin = subj_actor or (_maker_of(view, objects) if passive else None)
@@ -142,6 +269,8 @@ def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool
                 for child in trig.children:
                     if child.dep_ in ("dative", "iobj") and destination is None:
                         destination = first_country(np_actors(view, child))
+                if destination is None and passive:
+                    destination = _user_of(view, trig)
                 if passive and raised:
                     # "Chile's first tanks, part of an order from Germany, are due to be
                     # delivered": the goods' owner receives them, the one ordered from sends.
@@ -182,10 +311,19 @@ def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool
             origin = others[0]
         else:
             destination = others[0]
-    if origin == destination:
+    if origin is None or destination is None or origin == destination:
         return []
     fields: Fields = {"origin": origin, "destination": destination, "items": items}
     found = [Found("arms_transfer", fields, sent, trig, confidence)]
+    # "Denmark and the Netherlands delivered jets", "to Ukraine and Moldova": a transfer per pair.
+    for other_origin in [origin, *_conjoined(view, sent, trig, lex, origin)]:
+        for other_destination in [destination, *_conjoined(view, sent, trig, lex, destination)]:
+            if other_origin in (origin, other_destination) and other_destination == destination:
+                continue
+            if other_origin == other_destination:
+                continue
+            pair: Fields = {**fields, "origin": other_origin, "destination": other_destination}
+            found.append(Found("arms_transfer", pair, sent, trig, confidence))
     if _offered_sale(trig):
         # "X has offered to sell jets to Y": a deal proposed between the two.
         deal: Fields = {
@@ -196,6 +334,56 @@ def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool
         }
         found.append(Found("agreement", deal, sent, trig, confidence))
     return found
+
+
+def _conjoined(view: DocView, sent: Span, trig: Token, lex: Lexicon, iso3: str) -> list[str]:
+    """The countries written in conjunction with a side where the transfer's clause writes it
+    ("Denmark and the Netherlands delivered", "Turkish and Iranian drones"), other than that
+    side; a side the clause does not write (filled from elsewhere) has none."""
+    subj = subject_of(trig) or _party_to_plan(view, trig)
+    zone = {t.i for t in trig.subtree} | (
+        {t.i for t in subj.subtree} if subj is not None else set()
+    )
+    mention = next(
+        (
+            a
+            for a in sentence_actors(view, sent, lex, trig)
+            if a.iso3 == iso3 and a.person is None and a.token in zone
+        ),
+        None,
+    )
+    if mention is None or mention.token not in view.country_at:
+        return []
+    out: list[str] = []
+    for conj in view.country_at[mention.token].root.conjuncts:
+        actor = _actor_at(view, conj) if conj.i in view.country_at else None
+        if actor is not None and actor.iso3 and actor.iso3 != iso3 and actor.iso3 not in out:
+            out.append(actor.iso3)
+    return out
+
+
+# Nouns of a commitment whose party does what its infinitive says ("a deal to supply").
+PLAN_NOUNS = frozenset(
+    [
+        *("deal", "deals", "contract", "contracts", "agreement", "agreements", "accord"),
+        *("plan", "plans", "pledge", "commitment", "offer", "decision", "memorandum"),
+    ]
+)
+
+
+def _party_to_plan(view: DocView, trig: Token) -> Token | None:
+    """Who does what a deal or plan commits to ("Baykar signed a deal to supply drones",
+    "the US decision to send tanks"): the noun's own side, else the subject of its verb."""
+    noun = trig.head
+    if trig.dep_ not in ("relcl", "acl") or noun.lower_ not in PLAN_NOUNS:
+        return None
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in trig.children):
+        return None
+    owners = [c for c in noun.children if c.dep_ in ("poss", "compound", "amod")]
+    if any(np_actors(view, o) for o in owners):
+        return noun
+    verb = governing_verb(noun)
+    return subject_of(verb) if verb is not None and noun.dep_ in ("dobj", "obj") else None
 
 
 SALE_WORDS = frozenset(["sell", "supply", "export"])
@@ -230,6 +418,49 @@ def _earlier_sender(view: DocView, sent: Span, destination: str) -> list[str]:
     return []
 
 
+def _goods_source(view: DocView, goods: list[Token], receiver: str | None) -> str | None:
+    """The country the goods come from as their phrase writes it: "Israeli systems",
+    "rockets from Bulgaria", "jets ordered from France", "U.S.-made helicopters"; not their
+    owner ("Ukraine's tanks") nor the receiver."""
+    actors = []
+    for g in goods:
+        for t in g.subtree:
+            from_phrase = t.dep_ == "pobj" and t.head.lower_ == "from"
+            if t.dep_ in ("amod", "compound", "nmod") or from_phrase:
+                actors += [a for a in np_actors(view, t, conj=False) if a.person is None]
+    source = first_country([a for a in actors if a.iso3 != receiver])
+    return source or _maker_of(view, goods)
+
+
+# Nouns of buying: the buyer owns the noun ("Morocco's purchase of Turkish drones").
+PURCHASE_NOUNS = frozenset(["purchase", "purchases", "import", "imports"])
+
+
+def _purchase(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
+    """arms_transfer from a noun of buying: "Morocco's purchase of 24 Turkish drones",
+    "the purchase of jets by Poland from the United States", "Poland approved the purchase
+    of helicopters from the US" (the approver buys)."""
+    if trig.lower_ not in PURCHASE_NOUNS or trig.dep_ == "compound":
+        return []
+    goods = [o for _, o in prep_objects(trig, ("of",))]
+    items = _items(view, goods + [c for c in trig.children if c.dep_ in ("compound", "amod")])
+    if not items:
+        return []
+    owners = [c for c in trig.children if c.dep_ in ("poss", "compound", "amod")]
+    owners += [o for _, o in prep_objects(trig, ("by",))]
+    destination = first_country([a for o in owners for a in np_actors(view, o)])
+    verb = governing_verb(trig)
+    if destination is None and verb is not None and trig.dep_ in ("dobj", "obj"):
+        subj = subject_of(verb)
+        destination = first_country(np_actors(view, subj)) if subj is not None else None
+    sellers = [a for _, o in prep_objects(trig, ("from",)) for a in np_actors(view, o)]
+    origin = first_country(sellers) or _goods_source(view, goods, destination)
+    if origin is None or destination is None or origin == destination:
+        return []
+    fields: Fields = {"origin": origin, "destination": destination, "items": items}
+    return [Found("arms_transfer", fields, sent, trig, 0.6)]
+
+
 # Verbs of a recipient with a transfer noun ("took delivery of", "awaits the shipment of").
 TAKING_VERBS = frozenset(
     [
@@ -240,6 +471,7 @@ TAKING_VERBS = frozenset(
 
 
 MAKER_WORDS = ("made", "built", "manufactured", "produced", "supplied")
+ORDER_WORDS = ("ordered", "bought", "purchased", "acquired", "procured")
 
 
 def _company_country(view: DocView, subj: Token, lex: Lexicon) -> str | None:
@@ -260,6 +492,16 @@ def _maker_of(view: DocView, objects: list[Token]) -> str | None:
     """The maker's country of the items: "received U.S.-made missiles", "Chinese-built jets"."""
     makers = [t for o in objects for t in o.subtree if t.lower_ in MAKER_WORDS]
     origin = first_country([a for m in makers for a in np_actors(view, m)])
+    # "helicopters built by Turkey", "jets ordered from France" (not "built in Poland": a
+    # licence may build them at the receiver's).
+    where = [
+        o
+        for obj in objects
+        for t in obj.subtree
+        if t.dep_ == "acl" and t.lower_ in (*MAKER_WORDS, *ORDER_WORDS)
+        for _, o in prep_objects(t, ("by", "from"))
+    ]
+    origin = origin or first_country([a for w in where for a in np_actors(view, w)])
     glued = [t for o in objects for t in o.subtree if "-" in t.text]
     return origin or next(filter(None, map(_maker_country, glued)), None)
 
@@ -302,6 +544,31 @@ def _raised_goods(trig: Token, objects: list[Token]) -> list[Token]:
     # "are due to be delivered": the subject sits on the copula above "due".
     raiser = trig.head.head if trig.head.dep_ == "acomp" else trig.head
     return [c for c in raiser.children if c.dep_ in ("nsubjpass", "nsubj")]
+
+
+# Verbs of using weapons: who uses goods another supplied has received them.
+USE_VERBS = frozenset(
+    [
+        *("use", "uses", "used", "using", "fire", "fires", "fired", "firing"),
+        *("launch", "launches", "launched", "launching", "operate", "operates", "operated"),
+        *("operating", "deploy", "deploys", "deployed", "deploying", "field", "fields"),
+        *("fielded", "fielding", "employ", "employs", "employed", "employing"),
+    ]
+)
+
+
+def _user_of(view: DocView, trig: Token) -> str | None:
+    """The country using goods a participle says someone supplied ("Russia has been firing
+    drones supplied by Iran"): the user received them."""
+    goods = trig.head
+    if (
+        trig.dep_ != "acl"
+        or goods.dep_ not in ("dobj", "obj")
+        or goods.head.lower_ not in USE_VERBS
+    ):
+        return None
+    user = subject_of(goods.head)
+    return first_country(np_actors(view, user)) if user is not None else None
 
 
 def _owner_of(view: DocView, goods: list[Token]) -> str | None:

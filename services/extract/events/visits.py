@@ -14,6 +14,7 @@ from services.extract.events.common import (
     _phase,
     _unlisted_name,
 )
+from services.extract.pipeline import load_gazetteer
 from services.extract.view import (
     OFFICIALS,
     Actor,
@@ -22,6 +23,7 @@ from services.extract.view import (
     Lexicon,
     Person,
     _actor_at,
+    _kind_of_title,
     destination_of,
     first_country,
     governing_verb,
@@ -80,6 +82,9 @@ def visits(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
         destination = destination_of(view, dest_tokens, lex) or _toured(view, trig)
         origin_np = trig
     else:
+        guest = _visiting_guest(trig)
+        if guest is not None:
+            return _guest_visit(view, sent, trig, lex, guest)
         subj = subject_of(trig)
         if subj is not None and subj.lower_ in ("delegation", "delegations"):
             return []  # the delegation noun builds this event
@@ -87,14 +92,14 @@ def visits(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
             return []
         if _invited_to(trig):
             return []  # "X invited Y to visit Z": the invitation, no visit yet
-        leader = _leader(view, subj)
+        leader = _leader(view, subj) or _known_by_surname(view, subj)
         group = subj
         # Teams, tourists and storms travel too: only officials make a delegation visit.
         if leader is None and subj.lower_ not in OFFICIALS and subj.i not in view.title_at:
             return []
         destination = destination_of(view, [trig], lex)
         origin_np = subj
-    phase = _phase(word)
+    phase = _phase(word) or (_noun_phase(trig) if is_noun else None)
     found = _visit(view, sent, trig, lex, leader, origin_np, group, destination, phase)
     # "will visit Malaysia, Vietnam and Cambodia": one visit per country of the tour.
     if found and not is_noun and destination is not None and destination.token in view.country_at:
@@ -105,6 +110,101 @@ def visits(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
                 seen.add(other.iso3)
                 found += _visit(view, sent, trig, lex, leader, origin_np, group, other, phase)
     return found
+
+
+def _visiting_guest(trig: Token) -> Token | None:
+    """The official "visiting" describes: "held talks with visiting Indonesian President X",
+    and "Visiting Indian Foreign Minister X met ..." read as a clause with X its object."""
+    if trig.lower_ != "visiting":
+        return None
+    if trig.dep_ == "amod":
+        return trig.head
+    if trig.dep_ == "csubj" and trig.i == trig.sent.start:
+        return next((c for c in trig.children if c.dep_ in ("dobj", "obj")), None)
+    return None
+
+
+def _guest_visit(view: DocView, sent: Span, trig: Token, lex: Lexicon, guest: Token) -> list[Found]:
+    """A visiting official is on a visit where the clause happens ("in Beijing"), else in the
+    country of the host the clause names ("Xi held talks with visiting President X")."""
+    leader = _leader(view, guest)
+    if leader is None and guest.lower_ not in OFFICIALS and guest.i not in view.title_at:
+        return []
+    origin = leader.iso3 if leader else first_country(np_actors(view, guest))
+    verb = trig.head if trig.dep_ == "csubj" else governing_verb(guest)
+    if verb is None:
+        return []
+    parts = [verb, *(c for c in verb.children if c.dep_ in ("dobj", "obj", "nsubj"))]
+    places = [
+        a
+        for p in parts
+        for _, o in prep_objects(p, ("in", "at"))
+        for a in np_actors(view, o)
+        if a.iso3 and a.person is None
+    ]
+    hosts = [
+        a
+        for p in parts
+        if p.i != guest.i and guest.i not in [t.i for t in p.subtree]
+        for a in np_actors(view, p)
+        if a.iso3 and a.iso3 != origin
+    ]
+    destination = next((a for a in places + hosts if a.iso3 != origin), None)
+    if destination is None:
+        return []
+    return _visit(view, sent, trig, lex, leader, guest, guest, destination, "ongoing")
+
+
+# Verbs that end a visit ("wrapped up a visit", "the trip ended") or make one ("paid a visit").
+END_VERBS = frozenset(
+    [
+        *("wrapped", "concluded", "ended", "completed", "finished", "wound", "rounded"),
+        *("closed", "cut", "capped"),
+    ]
+)
+MADE_VERBS = frozenset(["paid", "made", "undertook", "conducted"])
+BEGIN_VERBS = frozenset(["began", "begun", "started", "kicked", "opened", "launched"])
+DEPART_VERBS = frozenset(["left", "departed", "returned"])
+
+
+def _noun_phase(noun: Token) -> str | None:
+    """The phase a visit noun's verb tells: ended ("wrapped up a visit", "the trip ended", "left
+    Beijing after a five-day visit", "paid a visit on Saturday"), under way ("began a state
+    visit", "is on a visit")."""
+    head = noun.head
+    verb = head.head if noun.dep_ == "pobj" and head.dep_ == "prep" else head
+    future = any(c.dep_ == "aux" and c.lower_ in ("will", "would", "to") for c in verb.children)
+    if future or (verb.dep_ == "xcomp" and verb.head.lower_ not in ("has", "have", "had")):
+        return None  # "will conclude", "is expected to pay": not yet
+    if noun.dep_ in ("dobj", "obj", "nsubj") and verb.lower_ in END_VERBS:
+        return "completed"
+    if noun.dep_ in ("dobj", "obj") and verb.lower_ in MADE_VERBS and verb.tag_ == "VBD":
+        return "completed"
+    if noun.dep_ in ("dobj", "obj") and verb.lower_ in BEGIN_VERBS:
+        return "ongoing"
+    if noun.dep_ == "pobj" and head.lower_ == "after" and verb.lower_ in DEPART_VERBS:
+        return "completed"
+    if noun.dep_ == "pobj" and head.lower_ == "on" and verb.lower_ in ("is", "are"):
+        return "ongoing"
+    return None
+
+
+def _known_by_surname(view: DocView, tok: Token) -> Person | None:
+    """A well-known official written by surname alone that the NER took for something else
+    ("Lavrov arrived in Pyongyang"): the one official of the gazetteer with that surname."""
+    if tok.pos_ != "PROPN" or not tok.is_title or len(tok.text) < 4 or tok.i in view.country_at:
+        return None
+    if tok.ent_type_ not in ("", "ORG", "PERSON", "NORP"):
+        return None
+    if any(c.dep_ in ("compound", "amod", "det") for c in tok.children):
+        return None  # part of a longer name or a noun phrase
+    rows = load_gazetteer().people_by_surname.get(tok.lower_, [])
+    if len(rows) != 1:
+        return None
+    row = rows[0]
+    title = row.get("title")
+    kind = _kind_of_title(title, load_gazetteer()) if title else None
+    return Person(name=row["name"], iso3=row["iso3"], title=title, kind=kind)
 
 
 TOUR_NOUNS = frozenset(["tour", "tours"])
@@ -233,14 +333,16 @@ def _led_team(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
     if trig.pos_ != "VERB":
         return []
     teams = [c for c in trig.children if c.dep_ in ("dobj", "obj") and c.lower_ in TEAM_NOUNS]
-    goals = [o for _, o in prep_objects(trig, ("to",))]
+    # "to Washington" on the verb or on the team ("led a delegation to Addis Ababa").
+    goals = [o for h in (trig, *teams) for _, o in prep_objects(h, ("to",))]
     if not teams or not goals:
         return []
     subj = subject_of(trig)
-    leader = view.person_at.get(subj.i) if subj is not None else None
+    # "The Kenyan defence minister, X, led a delegation": the office's name in apposition.
+    leader = _leader(view, subj) if subj is not None else None
     if leader is None:
         return []
-    destination = destination_of(view, [trig], lex)
+    destination = destination_of(view, [trig, *teams], lex)
     if destination is None:
         return []
     return _visit(view, sent, trig, lex, leader, teams[0], teams[0], destination, None)
