@@ -255,10 +255,52 @@ ARMS: list[Any] = [
         "Tanks sent to Ukraine by Portugal arrived at the front in March.",
         [arms("PRT", "UKR", ["tanks"])],
     ),
-    xfail(
-        "goods that arrive ('arrived in Pakistan') have no transfer trigger in the lexicon",
+    # A consignment arriving, and goods named by their supplier.
+    (
         "The first batch of J-10C fighter jets from China arrived in Pakistan in March.",
         [arms("CHN", "PAK", ["fighter jets"])],
+    ),
+    (
+        "The first tranche of K2 tanks arrived in Poland from South Korea on Tuesday.",
+        [arms("KOR", "POL", ["tanks"])],
+    ),
+    (
+        "Ukrainian forces fired British-supplied Storm Shadow missiles at Russian targets.",
+        [arms("GBR", "UKR", ["missiles"])],
+    ),
+    (
+        "Hungary's defence ministry said it had received the last of 44 Leopard 2A7 tanks "
+        "ordered from Germany.",
+        [arms("DEU", "HUN", ["tanks"], "reported")],
+    ),
+    (
+        "Rheinmetall, the German arms maker, will supply 155mm shells to Lithuania under a new "
+        "contract.",
+        [arms("DEU", "LTU", ["ammunition"], "planned")],
+    ),
+    (
+        "Egypt is negotiating the purchase of Chinese J-10C fighter jets.",
+        [arms("CHN", "EGY", ["fighter jets"], None)],
+    ),
+    # A transfer noun whose sender the story names in the sentences before.
+    (
+        "South Korea and Estonia signed a defence deal in Seoul on Monday.\n\n"
+        "South Korean officials said the agreement with Estonia was worth $200 million. "
+        "Estonian Defence Minister Hanno Pevkur thanked South Korea for its support. "
+        "South Korea and Estonia also agreed to expand cooperation, and Estonia's army chief "
+        "welcomed the South Korean offer.\n\n"
+        "The deal includes the delivery of 48 howitzers to Estonia by 2026.",
+        [arms("KOR", "EST", ["artillery"], None)],
+    ),
+    xfail(
+        "'arm' is no transfer trigger of the lexicon (data/lexicon.json, out of this scope)",
+        "Iran has been arming Houthi rebels in Yemen with missiles and drones.",
+        [arms("IRN", "YEM", ["missiles", "drones"])],
+    ),
+    xfail(
+        "a deal 'for' goods has no transfer trigger; agreements.py reads it (out of this scope)",
+        "India signed a deal with France for 26 Rafale Marine jets.",
+        [arms("FRA", "IND", ["fighter jets"], None)],
     ),
     # Several suppliers or recipients: one transfer per pair.
     (
@@ -339,6 +381,9 @@ ARMS_NONE: list[str] = [
     "India's imports of Russian oil rose sharply last year.",
     "Kenya received 20 ambulances from China.",
     "Russia has delivered humanitarian supplies to Syria.",
+    "Chinese warships arrived in Cambodia for a port call.",
+    "A consignment of Russian wheat arrived in Egypt.",
+    "Russia said it shot down US-supplied missiles over Crimea.",
 ]
 
 
@@ -483,7 +528,25 @@ VISITS: list[Any] = [
         "During the visit, Ruto will meet Chinese President Xi Jinping.",
         [visit("KEN", "CHN", "William Ruto", "arrived", place="Beijing")],
     ),
+    (
+        "Ruto returned to Nairobi on Sunday after a week-long trip to the United States.",
+        [visit("KEN", "USA", "William Ruto", "completed")],
+    ),
+    (
+        "Pakistani President Asif Ali Zardari began a five-day visit to China on Tuesday.",
+        [visit("PAK", "CHN", "Asif Ali Zardari", "ongoing")],
+    ),
+    xfail(
+        "a name opening with a function word ('To Lam') is not read as a person (view.py)",
+        "Vietnam's top leader To Lam will pay a state visit to Laos from Thursday.",
+        [visit("VNM", "LAO", "To Lam", None, "planned")],
+    ),
     # Delegations of several kinds.
+    (
+        "A delegation from Myanmar's military government, headed by Senior General Min Aung "
+        "Hlaing, arrived in Moscow on Tuesday.",
+        [visit("MMR", "RUS", "Min Aung Hlaing", "arrived", place="Moscow")],
+    ),
     (
         "The Kenyan defence minister, Soipan Tuya, led a delegation to Addis Ababa on Monday.",
         [visit("KEN", "ETH", "Soipan Tuya", None, delegation_kind="military")],

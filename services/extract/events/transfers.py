@@ -169,6 +169,8 @@ def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool
         return []  # "give up its nuclear weapons": renouncing, not handing over
     if is_noun and taking:
         return _purchase(view, sent, trig, lex)
+    if trig.dep_ == "amod" and not taking:
+        return _supplied_goods(view, sent, trig)
     if is_noun:
         items = _items(view, [c for c in trig.children if c.dep_ in ("compound", "prep", "amod")])
         if trig.dep_ == "compound" and trig.head.lower_ in view.item_at.values():
@@ -202,6 +204,11 @@ def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool
             subj = subject_of(verb)
             if subj is not None:
                 origin = first_country(np_actors(view, subj))
+        if origin is None and destination is not None and _story_may_fill(trig, [], items):
+            # "The deal includes the delivery of 48 howitzers to Estonia", in a story about
+            # Estonia and its supplier: the story's other country sends them.
+            origin = next(iter(_other_of_story(view, destination)), None)
+            confidence -= 0.15
         if origin is None:
             return []
     else:
@@ -544,6 +551,58 @@ def _raised_goods(trig: Token, objects: list[Token]) -> list[Token]:
     # "are due to be delivered": the subject sits on the copula above "due".
     raiser = trig.head.head if trig.head.dep_ == "acomp" else trig.head
     return [c for c in raiser.children if c.dep_ in ("nsubjpass", "nsubj")]
+
+
+def _supplied_goods(view: DocView, sent: Span, trig: Token) -> list[Found]:
+    """arms_transfer from "British-supplied missiles": the country before the hyphen sent the
+    goods to their owner ("Ukraine's US-supplied jets") or to the one using them ("Ukrainian
+    forces fired British-supplied missiles"); a target or a bystander receives nothing."""
+    doc = trig.doc
+    if trig.i < 2 or doc[trig.i - 1].text != "-" or doc[trig.i - 1].whitespace_:
+        return []
+    sender = view.country_at.get(trig.i - 2)
+    goods = trig.head
+    items = _items(view, [goods])
+    if sender is None or not items:
+        return []
+    origin = str(sender.label_)
+    destination = _owner_of(view, [goods])
+    if destination is None and goods.dep_ in ("dobj", "obj") and goods.head.lower_ in USE_VERBS:
+        user = subject_of(goods.head)
+        destination = first_country(np_actors(view, user)) if user is not None else None
+    if destination is None or destination == origin:
+        return []
+    fields: Fields = {"origin": origin, "destination": destination, "items": items}
+    return [Found("arms_transfer", fields, sent, trig, 0.6)]
+
+
+# Nouns of a consignment of goods ("the first batch of jets", "a shipment of missiles").
+CONSIGNMENT_NOUNS = frozenset(
+    [
+        *("batch", "batches", "shipment", "shipments", "consignment", "consignments"),
+        *("delivery", "deliveries", "tranche", "lot", "cargo", "cargoes"),
+    ]
+)
+
+
+def arrived_goods(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
+    """arms_transfer from a consignment of arms arriving ("The first batch of J-10C jets from
+    China arrived in Pakistan"): sent by the country it comes from, received where it arrives.
+    Warships or jets arriving without a consignment word are a visit or a deployment."""
+    goods = subject_of(trig)
+    if goods is None or not any(t.lower_ in CONSIGNMENT_NOUNS for t in goods.subtree):
+        return []
+    items = _items(view, [goods])
+    if not items or _troop_noun(view, [goods]) is not None:
+        return []
+    arrival = destination_of(view, [trig], lex, objects=False)
+    destination = arrival.iso3 if arrival is not None else None
+    senders = [a for _, o in prep_objects(trig, ("from",)) for a in np_actors(view, o)]
+    origin = first_country(senders) or _goods_source(view, [goods], destination)
+    if origin is None or destination is None or origin == destination:
+        return []
+    fields: Fields = {"origin": origin, "destination": destination, "items": items}
+    return [Found("arms_transfer", fields, sent, trig, 0.6)]
 
 
 # Verbs of using weapons: who uses goods another supplied has received them.

@@ -14,6 +14,7 @@ from services.extract.events.common import (
     _phase,
     _unlisted_name,
 )
+from services.extract.events.transfers import arrived_goods
 from services.extract.pipeline import load_gazetteer
 from services.extract.view import (
     OFFICIALS,
@@ -72,7 +73,7 @@ def visits(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
         ):
             subj = subject_of(verb)
             if subj is not None:
-                leader = _leader(view, subj)
+                leader = _leader(view, subj) or _known_by_surname(view, subj)
                 titled = any(t.i in view.title_at for t in subj.subtree)
                 if leader is None and titled:
                     # "Spain's King Felipe VI began a state visit": a name the NER missed.
@@ -96,7 +97,8 @@ def visits(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
         group = subj
         # Teams, tourists and storms travel too: only officials make a delegation visit.
         if leader is None and subj.lower_ not in OFFICIALS and subj.i not in view.title_at:
-            return []
+            # "The first batch of jets from China arrived in Pakistan": arms, not a visit.
+            return arrived_goods(view, sent, trig, lex) if word in ARRIVE_WORDS else []
         destination = destination_of(view, [trig], lex)
         origin_np = subj
     phase = _phase(word) or (_noun_phase(trig) if is_noun else None)
@@ -189,6 +191,23 @@ def _noun_phase(noun: Token) -> str | None:
     return None
 
 
+ARRIVE_WORDS = frozenset(["arrive", "arrives", "arrived", "arriving", "landed"])
+LEAD_PARTICIPLES = frozenset(["led", "headed", "chaired"])
+
+
+def _leader_inside(view: DocView, group: Token) -> Person | None:
+    """The leader of "a delegation from Myanmar's military government, headed by X": the
+    parser hangs "headed by" on the nearest noun of the group's phrase, not on the group."""
+    for tok in group.subtree:
+        if tok.dep_ != "acl" or tok.lower_ not in LEAD_PARTICIPLES or tok.head.i == group.i:
+            continue
+        for _, pobj in prep_objects(tok, ("by",)):
+            person = view.person_at.get(pobj.i) or _unlisted_name(view, pobj)
+            if person is not None:
+                return person
+    return None
+
+
 def _known_by_surname(view: DocView, tok: Token) -> Person | None:
     """A well-known official written by surname alone that the NER took for something else
     ("Lavrov arrived in Pyongyang"): the one official of the gazetteer with that surname."""
@@ -241,7 +260,7 @@ def _back_reference(noun: Token) -> bool:
 def delegations(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
     """delegation_visit from a delegation noun and the verb it goes with."""
     verb = governing_verb(trig)
-    leader = _leader(view, trig)
+    leader = _leader(view, trig) or _leader_inside(view, trig)
     toks: list[Token] = [trig]
     if verb is not None:
         toks.append(verb)
