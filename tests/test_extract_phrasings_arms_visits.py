@@ -325,6 +325,14 @@ ARMS: list[Any] = [
             arms("SRB", "GEO", ["ammunition", "weapons"]),
         ],
     ),
+    (
+        "The United States sold jets to Israel and Egypt.",
+        [arms("USA", "ISR", ["fighter jets"]), arms("USA", "EGY", ["fighter jets"])],
+    ),
+    (
+        "Russia supplied weapons to Syria and Iran condemned the strikes.",
+        [arms("RUS", "SYR", ["weapons"])],
+    ),
     # Hardware the item lexicon does not list by name.
     (
         "Germany sent IRIS-T systems to Ukraine.",
@@ -600,6 +608,11 @@ VISITS: list[Any] = [
         "New Delhi on Friday.",
         [visit("DEU", "IND", "Olaf Scholz", "completed")],
     ),
+    (
+        "Chinese President Xi Jinping told the visiting delegation from Brazil that ties were "
+        "strong.",
+        [visit("BRA", "CHN", None, "ongoing", "reported")],
+    ),
     xfail(
         "'is in Y' has no visit trigger in the lexicon; 'talks' goes to meetings.py (out of scope)",
         "Brazilian Foreign Minister Mauro Vieira is in Jakarta for talks on trade.",
@@ -629,6 +642,7 @@ VISITS_NONE: list[str] = [
     "The Pakistani cricket team arrived in Melbourne on Monday.",
     "Visiting hours at the hospital in Seoul were extended.",
     "Visiting scholars from Japan met students in Seoul.",
+    "Visiting American tourists said Tokyo was expensive.",
 ]
 
 

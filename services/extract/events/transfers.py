@@ -363,6 +363,8 @@ def _conjoined(view: DocView, sent: Span, trig: Token, lex: Lexicon, iso3: str) 
         return []
     out: list[str] = []
     for conj in view.country_at[mention.token].root.conjuncts:
+        if conj.i > trig.i and _opens_clause(view, conj):
+            continue  # "supplied weapons to Syria and Iran condemned ...": a new clause
         actor = _actor_at(view, conj) if conj.i in view.country_at else None
         if actor is not None and actor.iso3 and actor.iso3 != iso3 and actor.iso3 not in out:
             out.append(actor.iso3)
@@ -391,6 +393,16 @@ def _party_to_plan(view: DocView, trig: Token) -> Token | None:
         return noun
     verb = governing_verb(noun)
     return subject_of(verb) if verb is not None and noun.dep_ in ("dobj", "obj") else None
+
+
+FINITE_TAGS = frozenset(["VBD", "VBZ", "VBP", "MD"])
+
+
+def _opens_clause(view: DocView, tok: Token) -> bool:
+    """Whether a country is the subject of a clause of its own: a finite verb follows it."""
+    span = view.country_at.get(tok.i)
+    end = span.end if span is not None else tok.i + 1
+    return end < len(tok.doc) and tok.doc[end].tag_ in FINITE_TAGS
 
 
 SALE_WORDS = frozenset(["sell", "supply", "export"])
