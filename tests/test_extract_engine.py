@@ -571,6 +571,19 @@ def test_it_is_the_ministry_of_its_country(nlp: Language) -> None:
     assert [(e.origin, e.destination, e.modality) for e in transfers] == [("SWE", "THA", "planned")]
 
 
+def test_its_is_the_country_subject_before_it(nlp: Language) -> None:
+    body = (
+        "Colombia denied on Monday that its soldiers had crossed into Ecuador.\n\n"
+        "Chad's army said its troops would arrive in Niger next week.\n\n"
+        "The shipping company said its trucks had entered Mali."
+    )
+    moves = [e for e in events_of(nlp, body) if e.type == "troop_deployment"]
+    assert [(e.origin, e.destination, e.modality) for e in moves] == [
+        ("COL", "ECU", "negated"),
+        ("TCD", "NER", "planned"),
+    ]
+
+
 def test_troops_opening_a_drill_hold_it(nlp: Language) -> None:
     body = "Troops from India and Egypt opened a joint desert exercise near Jaisalmer on Sunday."
     drills = [e for e in events_of(nlp, body) if e.type == "military_exercise"]

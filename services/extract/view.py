@@ -586,9 +586,22 @@ def _resolve_pronouns(view: DocView) -> None:
     state_sent = -1
     near: Span | None = None
     near_sent = -1
-    for i in _tokens_where(doc, "DEP", lambda dep: dep in ("nsubj", "nsubjpass")):
+    subjects = _tokens_where(doc, "DEP", lambda dep: dep in ("nsubj", "nsubjpass"))
+    owners = _tokens_where(doc, "LOWER", lambda word: word == "its")
+    for i in sorted({*subjects, *owners}):
         tok = doc[i]
         sent_no = view.sent_no[i]
+        if tok.lower_ == "its":
+            # "Brazil denied that its troops had crossed": the owner "its" is the nearest
+            # country subject before it in its sentence, else (when no subject comes before it
+            # there) the main subject of the sentence before, as a subject "it" would be.
+            if i not in view.country_at:
+                if near_sent == sent_no:
+                    if near is not None:
+                        view.country_at[i] = near
+                elif state is not None and sent_no - state_sent <= 1:
+                    view.country_at[i] = state
+            continue
         person = view.person_at.get(tok.i)
         if person is not None:
             last, last_sent = person, sent_no
