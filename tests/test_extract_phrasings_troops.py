@@ -69,11 +69,10 @@ DEPLOYMENTS = [
         [move("TUR", "LBY", **count(500, 500), unit="special forces")],
         id="nominal-possessive-dispatch",
     ),
-    xfail(
+    pytest.param(
         "The arrival of 300 Rwandan troops in Mozambique was confirmed by officials in Maputo.",
         [move("RWA", "MOZ", **count(300, 300))],
-        "nominal-arrival",
-        "'arrival' is no deploy trigger in data/lexicon.json, which is outside this scope",
+        id="nominal-arrival",
     ),
     xfail(
         "The Indian soldiers, who arrived in South Sudan on Monday, will join the UN "
@@ -365,18 +364,15 @@ DEPLOYMENTS = [
         [move("GBR", "XKX", **count(250, 250), modality="planned")],
         id="is-to-send",
     ),
-    xfail(
+    pytest.param(
         "Estonia will host 300 more British soldiers from next year.",
         [move("GBR", "EST", **count(300, 300), additional=True, modality="planned")],
-        "host-troops",
-        "'host' is no deploy trigger in data/lexicon.json (outside this scope), so the "
-        "troops a host country receives are never read",
+        id="host-troops",
     ),
-    xfail(
+    pytest.param(
         "About 5,000 Ugandan troops are serving in Somalia under the African Union mission.",
         [move("UGA", "SOM", **count(5000, 5000))],
-        "serving-in",
-        "'serving' is no deploy trigger in data/lexicon.json (outside this scope)",
+        id="serving-in",
     ),
     pytest.param(
         "Japan's decision to dispatch 300 troops to South Sudan drew protests.",

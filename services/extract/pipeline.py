@@ -123,6 +123,9 @@ class GazetteerComponent:
         for key, table in ((ITEM_KEY, lex["items"]), (WEAPON_KEY, lex["weapons"])):
             for canonical, phrases in table.items():
                 self._add(self.lower, nlp, key, canonical, "", phrases)
+        # Weapon systems by their proper names ("Patriot", "HIMARS"), with their case.
+        for canonical, names in lex["item_names"].items():
+            self._add(self.exact, nlp, ITEM_KEY, canonical, "", names)
         self._add(self.lower, nlp, TROOP_KEY, "troop", "", lex["troops"])
         for canonical, phrases in lex["units"].items():
             self._add(self.lower, nlp, UNIT_KEY, canonical, "", phrases)

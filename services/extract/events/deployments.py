@@ -134,7 +134,13 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
         own = np_actors(view, troops, conj=False)
         if quantity_head is not troops:
             own += np_actors(view, quantity_head, conj=False)
-        if passive or subj is None:
+        hosted = _host_sides(view, trig, troops, own) if word in HOST_WORDS else None
+        if word in HOST_WORDS and hosted is None:
+            return []
+        if hosted is not None:
+            origin, destination = hosted
+            co_origins = _conjoined_modifiers(view, troops, origin)
+        elif passive or subj is None:
             origin = first_country(own)
             if origin is None:
                 agent = [o for p, o in prep_objects(trig, ("by",))]
@@ -157,7 +163,8 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
         if origin is None:
             return []
         # "troops left Syria": the place left is no destination.
-        destination = destination_of(view, [trig], lex, objects=word not in LEAVE_WORDS)
+        if hosted is None:
+            destination = destination_of(view, [trig], lex, objects=word not in LEAVE_WORDS)
         if destination is None and elided is not None:
             destination = destination_of(view, [trig.head], lex)
         if destination is None and word in LEAVE_WORDS:
@@ -294,8 +301,30 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
     return found
 
 
-# Nouns of a deployment ("the deployment of", "Turkey's dispatch of", "the stationing of").
-NOMINAL_STEMS = ("deploy", "dispatch", "stationing", "airlift")
+# Nouns of a deployment ("the deployment of", "Turkey's dispatch of", "the stationing of",
+# "the arrival of 300 Rwandan troops in Mozambique").
+NOMINAL_STEMS = ("deploy", "dispatch", "stationing", "airlift", "arrival")
+# Verbs whose subject is where troops are ("Estonia will host British soldiers").
+HOST_WORDS = frozenset(["host", "hosts", "hosted", "hosting"])
+
+
+def _host_sides(
+    view: DocView, trig: Token, troops: Token, own: list[Actor]
+) -> tuple[str, Actor] | None:
+    """The sides of troops a country hosts: the troops' own country sends them to the host,
+    the subject ("Estonia will host 300 British soldiers") or the agent of a passive ("troops
+    hosted by Poland"); troops of no named country or a host of none tell no deployment."""
+    origin = first_country(own)
+    agents = [o for _, o in prep_objects(trig, ("by",))]
+    subj = agents[0] if agents else subject_of(trig)
+    if origin is None or subj is None or subj.i in view.troop_at:
+        return None
+    host = next((a for a in np_actors(view, subj) if a.iso3 and a.person is None), None)
+    if host is None or host.iso3 == origin:
+        return None
+    return origin, host
+
+
 ENTER_WORDS = frozenset(
     ["enter", "enters", "entered", "entering", "cross", "crosses", "crossed", "crossing"]
 )
@@ -475,8 +504,8 @@ def _fellow_senders(view: DocView, sent: Span, trig: Token) -> set[str]:
         verb = span.root
         if span.label_ != "deploy" or verb.i == trig.i or not sent.start <= verb.i < sent.end:
             continue
-        if verb.pos_ not in ("VERB", "AUX"):
-            continue
+        if verb.pos_ not in ("VERB", "AUX") or verb.lower_ in HOST_WORDS:
+            continue  # "Lithuania is hosting the drills": a host receives, it sends no one
         subj = subject_of(verb)
         if subj is not None and subj.dep_ == "nsubj":
             out.update(a.iso3 for a in np_actors(view, subj) if a.iso3)

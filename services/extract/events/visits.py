@@ -61,7 +61,7 @@ def visits(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
     if word in LEAD_WORDS:
         return _led_team(view, sent, trig, lex)
     if is_noun:
-        if _back_reference(trig):
+        if _back_reference(trig) or _troops_moving(view, trig):
             return []
         leader = _leader(view, trig)
         verb = governing_verb(trig)
@@ -112,6 +112,12 @@ def visits(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
                 seen.add(other.iso3)
                 found += _visit(view, sent, trig, lex, leader, origin_np, group, other, phase)
     return found
+
+
+def _troops_moving(view: DocView, noun: Token) -> bool:
+    """A journey noun whose travellers are troops ("the arrival of 300 Rwandan troops"): a
+    deployment, no delegation's visit."""
+    return any(o.i in view.troop_at for _, o in prep_objects(noun, ("of",)))
 
 
 def _visiting_guest(trig: Token) -> Token | None:

@@ -1,0 +1,124 @@
+"""Rules of the shared extraction code (lexicon, gazetteers, view, tidying), one invented
+sentence each: the events of the named types it must give, field by field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from spacy.language import Language
+
+from tests.test_extract_engine import events_of, fits, shared_nlp
+
+Want = dict[str, Any]
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return shared_nlp()
+
+
+def troops(origin: str, destination: str, **more: Any) -> Want:
+    return {"type": "troop_deployment", "origin": origin, "destination": destination, **more}
+
+
+def arms(origin: str, destination: str, items: list[str], **more: Any) -> Want:
+    return {
+        "type": "arms_transfer",
+        "origin": origin,
+        "destination": destination,
+        "items": items,
+        **more,
+    }
+
+
+CASES: list[Any] = [
+    # Deploy triggers: a nominal arrival, troops a country hosts, troops serving abroad.
+    pytest.param(
+        "The arrival of 250 Nepali peacekeepers in Lebanon was announced on Sunday.",
+        [troops("NPL", "LBN", troops_min=250, troops_max=250)],
+        id="nominal-arrival-no-visit",
+    ),
+    pytest.param(
+        "Lithuania will host 500 German soldiers from next spring.",
+        [troops("DEU", "LTU", troops_min=500, modality="planned")],
+        id="host-receives",
+    ),
+    pytest.param(
+        "Around 1,000 Ghanaian soldiers are serving in Lebanon with the UN force.",
+        [troops("GHA", "LBN", troops_min=1000)],
+        id="serving-in",
+    ),
+    pytest.param(
+        "Latvia is hosting a summit this month. A company of 120 Spanish soldiers has landed "
+        "in Adazi, officials said.",
+        [troops("ESP", "LVA", troops_min=120)],
+        id="a-host-sends-no-one",
+    ),
+    pytest.param(
+        "Denmark will send 200 soldiers to Greenland.",
+        [troops("DNK", "GRL", troops_min=200)],
+        id="greenland",
+    ),
+    # A visit told as a stay.
+    pytest.param(
+        "During Kenyan President William Ruto's stay in Tokyo, the two sides signed several "
+        "agreements.",
+        [{"type": "delegation_visit", "origin": "KEN", "destination": "JPN", "place": "Tokyo"}],
+        id="stay-in",
+    ),
+    # Transfer triggers: orders, packages, arming, donations and gifts.
+    pytest.param(
+        "Morocco ordered 36 Apache helicopters from the United States.",
+        [arms("USA", "MAR", ["fighter jets"])],
+        id="ordered-from",
+    ),
+    pytest.param(
+        "Canada announced a new arms package for Ukraine on Monday.",
+        [arms("CAN", "UKR", ["weapons"])],
+        id="arms-package",
+    ),
+    pytest.param(
+        "Turkey has been arming rebels in Syria with anti-tank missiles.",
+        [arms("TUR", "SYR", ["missiles"])],
+        id="arming-with",
+    ),
+    pytest.param(
+        "Norway will donate 20 howitzers to Ukraine.",
+        [arms("NOR", "UKR", ["artillery"], modality="planned")],
+        id="donate",
+    ),
+    pytest.param(
+        "Spain gifted two patrol boats to Senegal.",
+        [arms("ESP", "SEN", ["warships"])],
+        id="gifted",
+    ),
+    # Weapon systems by their proper names.
+    pytest.param(
+        "The Netherlands sent NASAMS batteries and Leopard tanks to Ukraine.",
+        [arms("NLD", "UKR", ["air defense systems", "tanks"])],
+        id="named-systems",
+    ),
+    pytest.param(
+        "Italy sold Eurofighters to Kuwait.",
+        [arms("ITA", "KWT", ["fighter jets"])],
+        id="named-jets",
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "wanted"), CASES)
+def test_shared_rules(nlp: Language, body: str, wanted: list[Want]) -> None:
+    kinds = {w["type"] for w in wanted}
+    got = [e for e in events_of(nlp, body) if e.type in kinds]
+    left = list(got)
+    for want in wanted:
+        match = next((e for e in left if fits(e, want)), None)
+        assert match is not None, (want, [e.model_dump(mode="json") for e in got])
+        left.remove(match)
+    assert not left, [e.model_dump(mode="json") for e in left]
+
+
+def test_troops_arriving_are_no_delegation(nlp: Language) -> None:
+    body = "The arrival of 250 Nepali peacekeepers in Lebanon was announced on Sunday."
+    assert not [e for e in events_of(nlp, body) if e.type == "delegation_visit"]
