@@ -152,9 +152,7 @@ ARMS: list[Any] = [
         "Serbia signed a contract on Thursday to buy 12 Rafale fighter jets from France.",
         [arms("FRA", "SRB", ["fighter jets"], None)],
     ),
-    xfail(
-        "modality is decided in view.modality_of (out of this scope): a purchase a signed "
-        "contract commits to reads as asserted, not planned",
+    (
         "Serbia signed a contract on Thursday to buy 12 Rafale fighter jets from France.",
         [arms("FRA", "SRB", ["fighter jets"], "planned")],
     ),

@@ -74,13 +74,11 @@ DEPLOYMENTS = [
         [move("RWA", "MOZ", **count(300, 300))],
         id="nominal-arrival",
     ),
-    xfail(
+    pytest.param(
         "The Indian soldiers, who arrived in South Sudan on Monday, will join the UN "
         "peacekeeping mission there.",
         [move("IND", "SSD", modality="asserted")],
-        "relative-clause-arrived",
-        "view.modality_of climbs out of the relative clause to the main clause's 'will' "
-        "(planned); modality is outside this scope",
+        id="relative-clause-arrived",
     ),
     pytest.param(
         "Some 1,500 British troops stationed in Poland will remain there until next year.",

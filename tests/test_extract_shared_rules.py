@@ -93,6 +93,32 @@ CASES: list[Any] = [
         [arms("ESP", "SEN", ["warships"])],
         id="gifted",
     ),
+    # Modality: a relative clause keeps its own; commitments plan; suspending calls off.
+    pytest.param(
+        "China, which has sold drones to Nigeria, denied the report.",
+        [arms("CHN", "NGA", ["drones"], modality="asserted")],
+        id="relative-clause-own-modality",
+    ),
+    pytest.param(
+        "The Kenyan police officers, who arrived in Haiti in June, will patrol the capital.",
+        [troops("KEN", "HTI", modality="asserted")],
+        id="relative-clause-not-planned",
+    ),
+    pytest.param(
+        "Peru signed an agreement last week to purchase 24 Gripen jets from Sweden.",
+        [arms("SWE", "PER", ["fighter jets"], modality="planned")],
+        id="signed-agreement-to-buy",
+    ),
+    pytest.param(
+        "Chile is in talks to buy Leopard tanks from Germany.",
+        [arms("DEU", "CHL", ["tanks"], modality="planned")],
+        id="in-talks-to-buy",
+    ),
+    pytest.param(
+        "Canada suspended arms exports to Saudi Arabia.",
+        [arms("CAN", "SAU", ["weapons"], modality="negated")],
+        id="suspended",
+    ),
     # Weapon systems by their proper names.
     pytest.param(
         "The Netherlands sent NASAMS batteries and Leopard tanks to Ukraine.",

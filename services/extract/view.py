@@ -1052,8 +1052,8 @@ def modality_of(sent: Span, trigger: Token, lex: Lexicon) -> str:
         )
         if cur.i != trigger.i and plans_below:
             words.append(cur)
-        if _be_to(cur):
-            found.add("planned")  # "X is to visit Y": a plan
+        if _be_to(cur) or _committed_to(cur):
+            found.add("planned")  # "X is to visit Y", "signed a contract to buy": a plan
         for word in words:
             lowered = word.lower_
             if word.dep_ == "det" and lowered != "no":
@@ -1068,6 +1068,8 @@ def modality_of(sent: Span, trigger: Token, lex: Lexicon) -> str:
             nearest = next(name for name in MODALITY_ORDER if name in found)
         if cur.head.i == cur.i or (cur.dep_ == "prep" and cur.lower_ in ADJUNCT_PREPS):
             break
+        if cur.dep_ == "relcl":
+            break  # "X, which has supplied arms to Y, rejected ...": the main clause's cue is X's
         if cur.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in cur.children):
             break  # "X is due to host Y, and officials said Z": a clause of its own
         prev, cur = cur, cur.head
@@ -1091,6 +1093,29 @@ def modality_of(sent: Span, trigger: Token, lex: Lexicon) -> str:
 
 
 BE_FORMS = frozenset(["is", "are", "was", "were", "'s", "’s"])
+# Nouns of a commitment or a negotiation whose infinitive is not done yet ("signed a contract
+# to buy", "is in talks to acquire").
+COMMITMENT_NOUNS = frozenset(
+    [
+        *("deal", "deals", "contract", "contracts", "agreement", "agreements", "accord"),
+        *("talks", "negotiations", "memorandum"),
+    ]
+)
+
+
+def _committed_to(verb: Token) -> bool:
+    """An infinitive a commitment or negotiation noun governs ("a contract to buy jets", "in
+    talks to acquire tanks"), or that the parser hung on the verb taking that noun ("signed a
+    contract on Thursday to buy jets"): what is signed or negotiated is still to come."""
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return False
+    if verb.dep_ in ("acl", "relcl"):
+        return verb.head.lower_ in COMMITMENT_NOUNS
+    if verb.dep_ == "advcl":
+        return any(
+            c.dep_ in ("dobj", "obj") and c.lower_ in COMMITMENT_NOUNS for c in verb.head.children
+        )
+    return False
 
 
 def _be_to(verb: Token) -> bool:
