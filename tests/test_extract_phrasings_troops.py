@@ -41,9 +41,10 @@ def xfail(body: str, wanted: list[dict[str, Any]], case: str, reason: str) -> An
 
 
 APPOSITION = (
-    "an exercise noun in apposition to a proper name is not read: reading it made a second, "
-    "named event of an exercise an article had already told unnamed (the extractor merges "
-    "two tellings only when their names agree)"
+    "an exercise noun in apposition to a proper name is not read: the rule of commit 4c1426a "
+    "(exercises._apposed_to_name) passes these, but even with extractor._name_exercises "
+    "merging a named and an unnamed telling of the same countries it still added one false "
+    "exercise on an evaluation set (heldout2 F1 0.954 -> 0.945), so it stays out"
 )
 
 DEPLOYMENTS = [
@@ -668,13 +669,11 @@ EXERCISES = [
         [drill("LTU", "POL", "USA")],
         id="brought-together-troops-from",
     ),
-    xfail(
+    pytest.param(
         "About 50 ships from 20 countries joined the RIMPAC exercise hosted by the United "
         "States off Hawaii.",
         [drill("USA", name="RIMPAC")],
-        "joined-hosted-by",
-        "an all-capital name (RIMPAC) is no name to common._name_start, and ships of no "
-        "named country joining leave only one host",
+        id="joined-hosted-by",
     ),
     pytest.param(
         "Chinese warships conducted live-fire drills in the Taiwan Strait on Thursday.",

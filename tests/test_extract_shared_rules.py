@@ -67,6 +67,30 @@ CASES: list[Any] = [
         [{"type": "delegation_visit", "origin": "KEN", "destination": "JPN", "place": "Tokyo"}],
         id="stay-in",
     ),
+    # Exercises: names in all capitals, one exercise told unnamed and named.
+    pytest.param(
+        "Fiji and Tonga joined the KAKADU exercise hosted by Australia.",
+        [{"type": "military_exercise", "countries": ["AUS", "FJI", "TON"], "name": "KAKADU"}],
+        id="all-capitals-name",
+    ),
+    pytest.param(
+        "Finland and Sweden joined the NATO BALTOPS exercise in the Baltic Sea.",
+        [{"type": "military_exercise", "countries": ["FIN", "SWE"], "name": "BALTOPS"}],
+        id="alliance-acronym-no-name",
+    ),
+    pytest.param(
+        "Egypt and Jordan began joint military exercises on Sunday. Egyptian and Jordanian "
+        "troops are taking part in the Aqaba Shield exercise near the Red Sea.",
+        [
+            {
+                "type": "military_exercise",
+                "countries": ["EGY", "JOR"],
+                "name": "Aqaba Shield",
+                "occurred_on": "2025-06-08",
+            }
+        ],
+        id="unnamed-and-named-tellings",
+    ),
     # Transfer triggers: orders, packages, arming, donations and gifts.
     pytest.param(
         "Morocco ordered 36 Apache helicopters from the United States.",

@@ -287,6 +287,46 @@ def _tidy(events: list[Event]) -> list[Event]:
         ):
             continue
         out.append(e)
+    return _name_exercises(out)
+
+
+def _same_drill(unnamed: MilitaryExercise, named: MilitaryExercise) -> bool:
+    """Whether an unnamed exercise may be a telling of a named one: the same countries (or
+    fewer), at the same time, both planned or both not, both alleged or both not."""
+    return (
+        unnamed.name is None
+        and named.name is not None
+        and set(unnamed.countries) <= set(named.countries)
+        and _same_time(unnamed.occurred_on, named.occurred_on)
+        and all((unnamed.modality == m) == (named.modality == m) for m in ("planned", "alleged"))
+    )
+
+
+def _name_exercises(events: list[Event]) -> list[Event]:
+    """An exercise told unnamed and named ("X and Y began joint drills on Monday ... kicked off
+    African Lion, the largest exercise") is one: the named telling stays, dated by the unnamed
+    one when it writes no date of its own. Two named exercises of those countries leave the
+    unnamed telling alone (it may be either)."""
+    named = [e for e in events if isinstance(e, MilitaryExercise) and e.name is not None]
+    dropped: set[int] = set()
+    dated: dict[int, str] = {}
+    for e in events:
+        if not isinstance(e, MilitaryExercise):
+            continue
+        matches = [o for o in named if _same_drill(e, o)]
+        if len({o.name for o in matches}) != 1:
+            continue
+        dropped.add(id(e))
+        for o in matches:
+            if o.occurred_on is None and e.occurred_on is not None:
+                dated.setdefault(id(o), e.occurred_on)
+    out: list[Event] = []
+    for e in events:
+        if id(e) in dropped:
+            continue
+        if id(e) in dated:
+            e = e.model_copy(update={"occurred_on": dated[id(e)]})
+        out.append(e)
     return out
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
@@ -171,17 +172,32 @@ ARMED_SERVICES = frozenset(
 )
 
 
+def _capitalised(tok: Token) -> bool:
+    """A word written as part of a name: capitalised ("Lion") or all capitals ("RIMPAC"),
+    but no international body's acronym ("the NATO exercise" is not named "NATO")."""
+    if tok.is_title:
+        return True
+    return tok.is_upper and tok.is_alpha and len(tok) > 1 and tok.text not in _alliances()
+
+
+@lru_cache(maxsize=1)
+def _alliances() -> frozenset[str]:
+    """Acronyms of international bodies and states, from the lexicon."""
+    return frozenset(load_gazetteer().lexicon["alliances"])
+
+
 def _name_start(head: Token) -> int:
-    """Where the run of capitalised words before `head` starts ("Guardians of the Nile")."""
+    """Where the run of capitalised words before `head` starts ("Guardians of the Nile",
+    "the RIMPAC exercise")."""
     doc = head.doc
     start = head.i
     i = head.i - 1
     while i >= 0:
         tok = doc[i]
-        if tok.is_title and tok.pos_ in ("PROPN", "NOUN", "ADJ"):
+        if _capitalised(tok) and tok.pos_ in ("PROPN", "NOUN", "ADJ"):
             start = i
-        elif (tok.text in ("-", "of") and i > 0 and doc[i - 1].is_title) or (
-            tok.text == "the" and i > 1 and doc[i - 1].text == "of" and doc[i - 2].is_title
+        elif (tok.text in ("-", "of") and i > 0 and _capitalised(doc[i - 1])) or (
+            tok.text == "the" and i > 1 and doc[i - 1].text == "of" and _capitalised(doc[i - 2])
         ):
             pass
         else:
