@@ -537,8 +537,7 @@ VISITS: list[Any] = [
         "Pakistani President Asif Ali Zardari began a five-day visit to China on Tuesday.",
         [visit("PAK", "CHN", "Asif Ali Zardari", "ongoing")],
     ),
-    xfail(
-        "a name opening with a function word ('To Lam') is not read as a person (view.py)",
+    (
         "Vietnam's top leader To Lam will pay a state visit to Laos from Thursday.",
         [visit("VNM", "LAO", "To Lam", None, "planned")],
     ),

@@ -91,6 +91,22 @@ CASES: list[Any] = [
         ],
         id="unnamed-and-named-tellings",
     ),
+    # Visitors: a name the parser split after its office; capitals named with their country.
+    pytest.param(
+        "The Vietnamese party leader To Lam will travel to Cuba next week.",
+        [{"type": "delegation_visit", "origin": "VNM", "destination": "CUB", "leader": "To Lam"}],
+        id="name-after-office",
+    ),
+    pytest.param(
+        "Turkish President Recep Tayyip Erdogan flew to Hungary's capital Budapest for talks.",
+        [{"type": "delegation_visit", "destination": "HUN", "place": "Budapest"}],
+        id="country-capital-apposed",
+    ),
+    pytest.param(
+        "A Ghanaian delegation arrived in Nigeria's capital, Abuja, on Friday.",
+        [{"type": "delegation_visit", "origin": "GHA", "destination": "NGA", "place": "Abuja"}],
+        id="country-capital-after-comma",
+    ),
     # Transfer triggers: orders, packages, arming, donations and gifts.
     pytest.param(
         "Morocco ordered 36 Apache helicopters from the United States.",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import pairwise
 from typing import Any
@@ -796,11 +796,17 @@ def np_actors(view: DocView, tok: Token, depth: int = 0, conj: bool = True) -> l
 
 
 def _dedupe_actors(actors: list[Actor]) -> list[Actor]:
+    """One actor per person and per country; a country written again as its capital lends
+    the first mention its place ("Kazakhstan's capital Astana", "Egypt's capital, Cairo")."""
     out: list[Actor] = []
     for actor in actors:
         if actor.person is not None and any(a.person == actor.person for a in out):
             continue
-        if actor.person is None and any(a.iso3 == actor.iso3 and a.person is None for a in out):
+        same = [k for k, a in enumerate(out) if a.iso3 == actor.iso3 and a.person is None]
+        if actor.person is None and same:
+            first = out[same[0]]
+            if first.place is None and actor.place is not None:
+                out[same[0]] = replace(first, place=actor.place)
             continue
         out.append(actor)
     return out
@@ -962,7 +968,7 @@ def destination_of(
         for _, pobj in prep_objects(tok, TO_PREPS):
             actors = np_actors(view, pobj)
             if actors and actors[0].iso3:
-                return actors[0]
+                return _with_capital_after(view, pobj, actors[0])
         for child in tok.children:
             if objects and child.dep_ in ("dobj", "obj") and tok.pos_ == "VERB":
                 actors = np_actors(view, child, conj=False)
@@ -985,6 +991,23 @@ def destination_of(
                         if actors and actors[0].iso3:
                             return actors[0]
     return None
+
+
+CAPITAL_NOUNS = frozenset(["capital"])
+
+
+def _with_capital_after(view: DocView, noun: Token, actor: Actor) -> Actor:
+    """ "in Egypt's capital, Cairo,": the capital the parser hung elsewhere, written right after
+    the noun "capital" (after a comma or not), is the place of the country it names."""
+    if actor.place is not None or noun.lower_ not in CAPITAL_NOUNS:
+        return actor
+    i = noun.i + 1
+    if i < len(view.doc) and view.doc[i].text == ",":
+        i += 1
+    span = view.country_at.get(i)
+    if span is None or span.kb_id_ != "capitals" or span.label_ != actor.iso3:
+        return actor
+    return replace(actor, place=span.text)
 
 
 # --- modality and dates ------------------------------------------------------------------------

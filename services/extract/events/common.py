@@ -79,8 +79,21 @@ def _leader(view: DocView, tok: Token, depth: int = 0) -> Person | None:
             person = view.person_at.get(child.i)
             if person:
                 return person
-    person = view.person_at.get(tok.i)
-    return person
+    return view.person_at.get(tok.i) or _name_after(view, tok)
+
+
+def _name_after(view: DocView, tok: Token) -> Person | None:
+    """A name written right after an office noun that the parser hung under it in pieces
+    ("top leader To Lam", its "To" read as a preposition): the person whose span starts
+    next to the noun and lies within the noun's phrase."""
+    nxt = tok.i + 1
+    span = view.person_span.get(nxt)
+    if span is None or span.start != nxt:
+        return None
+    inside = {t.i for t in tok.subtree}
+    if not all(t.i in inside for t in span):
+        return None
+    return view.person_at.get(nxt)
 
 
 def _unlisted_name(view: DocView, tok: Token) -> Person | None:
