@@ -605,13 +605,11 @@ VISITS: list[Any] = [
         "strong.",
         [visit("BRA", "CHN", None, "ongoing", "reported")],
     ),
-    xfail(
-        "'is in Y' has no visit trigger in the lexicon; 'talks' goes to meetings.py (out of scope)",
+    (
         "Brazilian Foreign Minister Mauro Vieira is in Jakarta for talks on trade.",
         [visit("BRA", "IDN", "Mauro Vieira", "ongoing", place="Jakarta")],
     ),
-    xfail(
-        "'will be in Y' has no visit trigger in the lexicon (data/lexicon.json, out of scope)",
+    (
         "Spanish Prime Minister Pedro Sanchez will be in Beijing from Monday to Wednesday.",
         [visit("ESP", "CHN", "Pedro Sanchez", None, "planned", place="Beijing")],
     ),

@@ -107,6 +107,33 @@ CASES: list[Any] = [
         [{"type": "delegation_visit", "origin": "GHA", "destination": "NGA", "place": "Abuja"}],
         id="country-capital-after-comma",
     ),
+    # Being in a place is a visit of an official there.
+    pytest.param(
+        "Kenyan Foreign Minister Musalia Mudavadi is in Seoul for talks on investment.",
+        [
+            {
+                "type": "delegation_visit",
+                "origin": "KEN",
+                "destination": "KOR",
+                "place": "Seoul",
+                "phase": "ongoing",
+            }
+        ],
+        id="is-in-capital",
+    ),
+    pytest.param(
+        "Japanese Prime Minister Shigeru Ishiba will be in Canberra next week.",
+        [
+            {
+                "type": "delegation_visit",
+                "origin": "JPN",
+                "destination": "AUS",
+                "phase": None,
+                "modality": "planned",
+            }
+        ],
+        id="will-be-in-capital",
+    ),
     # Transfer triggers: orders, packages, arming, donations and gifts.
     pytest.param(
         "Morocco ordered 36 Apache helicopters from the United States.",

@@ -56,6 +56,8 @@ def visits(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
         return []
     if word in ("fly", "flies", "flew", "flown") and not any(prep_objects(trig, ("to", "into"))):
         return []
+    if word in BE_PHASES and not _in_place(view, trig):
+        return []  # "is in talks", "was in charge": being somewhere is a visit only in a capital
     leader: Person | None = None
     group: Token | None = None  # the delegation or officials that travel
     if word in LEAD_WORDS:
@@ -101,7 +103,7 @@ def visits(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
             return arrived_goods(view, sent, trig, lex) if word in ARRIVE_WORDS else []
         destination = destination_of(view, [trig], lex)
         origin_np = subj
-    phase = _phase(word) or (_noun_phase(trig) if is_noun else None)
+    phase = _phase(word) or (_noun_phase(trig) if is_noun else None) or BE_PHASES.get(word)
     found = _visit(view, sent, trig, lex, leader, origin_np, group, destination, phase)
     # "will visit Malaysia, Vietnam and Cambodia": one visit per country of the tour.
     if found and not is_noun and destination is not None and destination.token in view.country_at:
@@ -112,6 +114,26 @@ def visits(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
                 seen.add(other.iso3)
                 found += _visit(view, sent, trig, lex, leader, origin_np, group, other, phase)
     return found
+
+
+# Forms of "be" that, with "in" a capital, put an official on a visit there ("is in Jakarta
+# for talks", "will be in Beijing from Monday"), and the phase each tells.
+BE_PHASES: dict[str, str | None] = {
+    **dict.fromkeys(["is", "are"], "ongoing"),
+    **dict.fromkeys(["was", "were"], "completed"),
+    "be": None,
+}
+
+
+def _in_place(view: DocView, verb: Token) -> bool:
+    """Whether "in" on the verb names a capital ("is in Jakarta"): being in a whole country
+    ("is in Laos this week") is left to the verbs and nouns of travel."""
+    return any(
+        a.iso3 and a.person is None and a.place is not None
+        for _, o in prep_objects(verb, ("in",))
+        for a in [_actor_at(view, o)]
+        if a is not None
+    )
 
 
 def _troops_moving(view: DocView, noun: Token) -> bool:
