@@ -65,6 +65,16 @@ def fits(event: Event, want: dict[str, Any]) -> bool:
     return True
 
 
+def assert_exactly(events: list[Event], wanted: list[dict[str, Any]]) -> None:
+    """Each wanted event fits one of `events` of its own, and no event is left over."""
+    unmatched = list(events)
+    for want in wanted:
+        match = next((e for e in unmatched if fits(e, want)), None)
+        assert match is not None, (want, [e.model_dump(mode="json") for e in events])
+        unmatched.remove(match)
+    assert not unmatched, [e.model_dump(mode="json") for e in unmatched]
+
+
 @pytest.fixture(scope="session")
 def seed_events(nlp: Language) -> dict[str, list[Event]]:
     articles = [parse_document(load_file(p)) for p in SEEDS]
@@ -76,15 +86,8 @@ def seed_events(nlp: Language) -> dict[str, list[Event]]:
 @pytest.mark.parametrize("path", ARTICLES, ids=[p.stem for p in ARTICLES])
 def test_own_articles(nlp: Language, path: Path) -> None:
     article = article_from(path)
-    events = extract_article(nlp, article)
-    wanted = expected_for(path)
-    unmatched = list(events)
-    for want in wanted:
-        match = next((e for e in unmatched if fits(e, want)), None)
-        assert match is not None, (want, [e.model_dump(mode="json") for e in events])
-        unmatched.remove(match)
-    # Precision: nothing beyond what the article says (distractors give no event at all).
-    assert not unmatched, [e.model_dump(mode="json") for e in unmatched]
+    # Precision too: nothing beyond what the article says (distractors give no event at all).
+    assert_exactly(extract_article(nlp, article), expected_for(path))
 
 
 def test_there_are_enough_own_articles() -> None:

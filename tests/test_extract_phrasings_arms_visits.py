@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 from spacy.language import Language
 
-from schemas.events import Event
-from tests.test_extract_engine import events_of, shared_nlp
+from tests.test_extract_engine import assert_exactly, events_of, shared_nlp
 
 Want = dict[str, Any]
 
@@ -21,29 +20,9 @@ def nlp() -> Language:
     return shared_nlp()
 
 
-def _fits(event: Event, want: Want) -> bool:
-    """Whether the event carries every field the case asks for (lists in any order)."""
-    got = event.model_dump(mode="json")
-    for key, value in want.items():
-        have = got.get(key)
-        if isinstance(value, list) and isinstance(have, list):
-            if sorted(value) != sorted(have):
-                return False
-        elif have != value:
-            return False
-    return True
-
-
 def _check(nlp: Language, body: str, kind: str, wanted: list[Want]) -> None:
     """The events of `kind` in `body` are exactly the wanted ones."""
-    got = [e for e in events_of(nlp, body) if e.type == kind]
-    dumped = [e.model_dump(mode="json", include=set(wanted[0]) if wanted else None) for e in got]
-    left = list(got)
-    for want in wanted:
-        match = next((e for e in left if _fits(e, want)), None)
-        assert match is not None, (want, dumped)
-        left.remove(match)
-    assert not left, dumped
+    assert_exactly([e for e in events_of(nlp, body) if e.type == kind], wanted)
 
 
 def arms(

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from spacy.language import Language
 
-from tests.test_extract_engine import events_of, fits, shared_nlp
+from tests.test_extract_engine import assert_exactly, events_of, shared_nlp
 
 TYPES = ("troop_deployment", "military_exercise")
 
@@ -780,13 +780,7 @@ NEGATIVES = [
 
 @pytest.mark.parametrize(("body", "wanted"), [*DEPLOYMENTS, *EXERCISES, *NEGATIVES])
 def test_catalogue(nlp: Language, body: str, wanted: list[dict[str, Any]]) -> None:
-    got = [e for e in events_of(nlp, body) if e.type in TYPES]
-    unmatched = list(got)
-    for want in wanted:
-        match = next((e for e in unmatched if fits(e, want)), None)
-        assert match is not None, (want, [e.model_dump(mode="json") for e in got])
-        unmatched.remove(match)
-    assert not unmatched, [e.model_dump(mode="json") for e in unmatched]
+    assert_exactly([e for e in events_of(nlp, body) if e.type in TYPES], wanted)
 
 
 def test_the_catalogue_is_large_enough() -> None:
