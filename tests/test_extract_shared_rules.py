@@ -60,6 +60,17 @@ CASES: list[Any] = [
         [troops("DNK", "GRL", troops_min=200)],
         id="greenland",
     ),
+    # A counted range the parser hung as a "between" phrase; troops a country has abroad.
+    pytest.param(
+        "Spain will station between 120 and 150 soldiers in northern Latvia from March.",
+        [troops("ESP", "LVA", troops_min=120, troops_max=150, modality="planned")],
+        id="range-as-between-phrase",
+    ),
+    pytest.param(
+        "Rwanda now has between 4,000 and 4,500 soldiers in Mozambique, officials said.",
+        [troops("RWA", "MOZ", troops_min=4000, troops_max=4500, phase="ongoing")],
+        id="has-troops-in",
+    ),
     # A visit told as a stay.
     pytest.param(
         "During Kenyan President William Ruto's stay in Tokyo, the two sides signed several "
@@ -186,11 +197,31 @@ CASES: list[Any] = [
         [arms("CAN", "SAU", ["weapons"], modality="negated")],
         id="suspended",
     ),
+    pytest.param(
+        "Vietnam is in negotiations to acquire Indian patrol boats.",
+        [arms("IND", "VNM", ["warships"], modality="planned")],
+        id="in-negotiations-to-buy",
+    ),
+    pytest.param(
+        "Kenya has accused Eritrea of funnelling rifles to armed groups in Ethiopia's Afar region.",
+        [arms("ERI", "ETH", ["weapons"], modality="alleged")],
+        id="funnelling",
+    ),
+    pytest.param(
+        "The minister denied that Seoul had offered the missile to Warsaw.",
+        [arms("KOR", "POL", ["missiles"], modality="negated")],
+        id="offered-the-missile",
+    ),
     # Weapon systems by their proper names.
     pytest.param(
         "The Netherlands sent NASAMS batteries and Leopard tanks to Ukraine.",
         [arms("NLD", "UKR", ["air defense systems", "tanks"])],
         id="named-systems",
+    ),
+    pytest.param(
+        "Pakistan denied reports that it had sold JF-17B fighters to Iraq.",
+        [arms("PAK", "IRQ", ["fighter jets"], modality="negated")],
+        id="designated-fighters",
     ),
     pytest.param(
         "Italy sold Eurofighters to Kuwait.",
@@ -215,3 +246,8 @@ def test_shared_rules(nlp: Language, body: str, wanted: list[Want]) -> None:
 def test_troops_arriving_are_no_delegation(nlp: Language) -> None:
     body = "The arrival of 250 Nepali peacekeepers in Lebanon was announced on Sunday."
     assert not [e for e in events_of(nlp, body) if e.type == "delegation_visit"]
+
+
+def test_troops_had_nowhere_named_are_no_deployment(nlp: Language) -> None:
+    body = "Turkey has 3,000 soldiers near the border. Syria has lost 200 soldiers in Idlib."
+    assert not [e for e in events_of(nlp, body) if e.type == "troop_deployment"]

@@ -79,7 +79,10 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
             troops = trig.head
         else:
             objects = [c for c in trig.children if c.dep_ in ("dobj", "obj", "nsubjpass")]
+            objects += _range_objects(trig)
             troops = _troop_noun(view, objects) or _strong_group(objects)
+            if word in HAVE_WORDS and not _kept_abroad(view, trig, troops):
+                return []
             elided = _elided_troops(view, trig, objects) if troops is None else None
             if elided is not None:
                 # "Botswana dispatched 300 more": the troops of the clause before, this count.
@@ -165,6 +168,9 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
         # "troops left Syria": the place left is no destination.
         if hosted is None:
             destination = destination_of(view, [trig], lex, objects=word not in LEAVE_WORDS)
+        if destination is None and hosted is None and troops.dep_ in ("dobj", "obj", "pobj"):
+            # "will station 300 soldiers in Poland": the place the parser hung on the troops.
+            destination = _placed_troops(view, troops)
         if destination is None and elided is not None:
             destination = destination_of(view, [trig.head], lex)
         if destination is None and word in LEAVE_WORDS:
@@ -286,7 +292,7 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
         "troops_max": hi,
         "unit": unit,
         "additional": additional,
-        "phase": _phase(word) if not is_noun else None,
+        "phase": ("ongoing" if word in HAVE_WORDS else _phase(word)) if not is_noun else None,
     }
     found = [Found("troop_deployment", fields, sent, trig, confidence)]
     if troops is not None and not is_noun:
@@ -299,6 +305,43 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
                 Found("troop_deployment", {**fields, "origin": other}, sent, trig, confidence)
             )
     return found
+
+
+# Verbs of a country having troops somewhere ("Kenya has 400 police officers in Haiti").
+HAVE_WORDS = frozenset(["has", "have", "had"])
+
+
+def _range_objects(trig: Token) -> list[Token]:
+    """ "station between 250 and 300 soldiers": a counted range the parser read as a
+    "between" phrase of the verb is the verb's object."""
+    return [
+        pobj
+        for _, pobj in prep_objects(trig, ("between",))
+        if any(c.dep_ == "nummod" and any(cc.like_num for cc in c.conjuncts) for c in pobj.children)
+    ]
+
+
+def _placed_troops(view: DocView, troops: Token) -> Actor | None:
+    """The country of an "in"/"to" phrase hung on the troop noun itself ("deploy 300 soldiers
+    in Poland"), a place named by no person."""
+    for _, pobj in prep_objects(troops, ("in", "to", "into")):
+        actors = [a for a in np_actors(view, pobj) if a.person is None]
+        if actors and actors[0].iso3:
+            return actors[0]
+    return None
+
+
+def _kept_abroad(view: DocView, trig: Token, troops: Token | None) -> bool:
+    """ "Kenya currently has between 1,500 and 2,000 troops in Haiti": having is a deployment
+    only as a main verb with counted troops as its object and a named country they are in."""
+    if trig.pos_ != "VERB" or troops is None or troops.dep_ not in ("dobj", "obj", "pobj"):
+        return False
+    if not any(c.dep_ == "nummod" for c in troops.children):
+        return False
+    places = [o for _, o in prep_objects(trig, ("in",))] + [
+        o for _, o in prep_objects(troops, ("in",))
+    ]
+    return any(a.iso3 and a.person is None for o in places for a in np_actors(view, o))
 
 
 # Nouns of a deployment ("the deployment of", "Turkey's dispatch of", "the stationing of",

@@ -236,7 +236,7 @@ def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool
                     [
                         c
                         for c in troops.children
-                        if c.dep_ in ("compound", "nummod", "amod", "nmod")
+                        if c.dep_ in ("compound", "nummod", "amod", "nmod", "poss")
                     ],
                 )
                 or _hardware(view, troops)
@@ -378,16 +378,23 @@ PLAN_NOUNS = frozenset(
         *("plan", "plans", "pledge", "commitment", "offer", "decision", "memorandum"),
     ]
 )
+# Nouns of a negotiation a party is in ("Peru is in talks to buy jets").
+TALKS_NOUNS = frozenset(["talks", "negotiations", "discussions"])
 
 
 def _party_to_plan(view: DocView, trig: Token) -> Token | None:
     """Who does what a deal or plan commits to ("Baykar signed a deal to supply drones",
-    "the US decision to send tanks"): the noun's own side, else the subject of its verb."""
+    "the US decision to send tanks"): the noun's own side, else the subject of its verb;
+    who is in talks to do it ("Peru is in talks to buy jets")."""
     noun = trig.head
-    if trig.dep_ not in ("relcl", "acl") or noun.lower_ not in PLAN_NOUNS:
+    if trig.dep_ not in ("relcl", "acl") or noun.lower_ not in PLAN_NOUNS | TALKS_NOUNS:
         return None
     if not any(c.dep_ == "aux" and c.lower_ == "to" for c in trig.children):
         return None
+    if noun.lower_ in TALKS_NOUNS:
+        # "Peru is in talks to buy jets": the subject of the clause the talks are in.
+        held = noun.dep_ == "pobj" and noun.head.lower_ == "in"
+        return subject_of(noun.head.head) if held else None
     owners = [c for c in noun.children if c.dep_ in ("poss", "compound", "amod")]
     if any(np_actors(view, o) for o in owners):
         return noun
