@@ -102,6 +102,24 @@ CASES: list[Any] = [
         ],
         id="unnamed-and-named-tellings",
     ),
+    # Exercises: "their <Name> exercise" with the noun read as a verb; who joins.
+    pytest.param(
+        "Danish and Swedish marines will hold their Baltic Wave exercise near Gotland next week.",
+        [{"type": "military_exercise", "countries": ["DNK", "SWE"], "name": "Baltic Wave"}],
+        id="their-named-exercise-misparsed",
+    ),
+    pytest.param(
+        "Chile and Peru signed a deal. The navies of the two countries will hold their annual "
+        "Pacific Star exercise off Arica in May, with Ecuador joining for the first time.",
+        [{"type": "military_exercise", "countries": ["CHL", "ECU", "PER"], "name": "Pacific Star"}],
+        id="two-countries-exercise-with-joiner",
+    ),
+    pytest.param(
+        "Brazil and Chile signed a pact on Monday. The two navies already train often. In March "
+        "they were joined by Peru for naval drills off Valparaiso.",
+        [{"type": "military_exercise", "countries": ["BRA", "CHL", "PER"]}],
+        id="they-were-joined-by",
+    ),
     # Visitors: a name the parser split after its office; capitals named with their country.
     pytest.param(
         "The Vietnamese party leader To Lam will travel to Cuba next week.",

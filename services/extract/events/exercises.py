@@ -8,6 +8,7 @@ from services.extract.events.common import (
     Found,
     _collective,
     _name_start,
+    _sentences_before,
 )
 from services.extract.view import (
     DUE_WORDS,
@@ -178,12 +179,19 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
     for _, pobj in prep_objects(trig, ("with", "between", "by", "involving", "alongside")):
         countries.extend(np_actors(view, pobj))
     countries.extend(_stray_agents(view, anchor, verb))
+    if countries or held:
+        countries.extend(_joining_with(view, [trig, anchor] + ([verb] if verb else [])))
     countries.extend(hosts)
     if held and verb is not None:
         if subj is not None:
             countries = _subject_actors(view, subj) + countries
             if not any(a.iso3 for a in countries):
                 countries += _collective(view, subj, sent, lex)
+            if verb.lower_.startswith("join") and any(
+                c.dep_ == "nsubjpass" and c.lower_ == "they" for c in verb.children
+            ):
+                # "Last month they were joined by Chile for drills": who joined them, and they.
+                countries += _antecedent_actors(view, sent, lex)
         for _, pobj in prep_objects(verb, ("with", "alongside")):
             countries.extend(np_actors(view, pobj))
             # "alongside US and Australian troops": every country of the phrase takes part.
@@ -244,15 +252,15 @@ NAMING_PARTICIPLES = frozenset(["named", "dubbed", "called", "codenamed", "code-
 
 def _misparsed_name(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found] | None:
     """ "The navies of X, Y and Z held the Blue Shield exercise": the parser may take the name
-    for the object and the noun for a verb of its own; the holders are the subject."""
+    for the object and the noun for a verb of its own; the holders are the subject (their
+    own countries, "Polish and Lithuanian troops", or the two sides told before)."""
     if trig.pos_ != "VERB" or trig.i == 0 or trig.dep_ not in ("ccomp", "conj", "xcomp"):
         return None
     verb = trig.head
     name_head = trig.doc[trig.i - 1]
     if (
         verb.lower_ not in lex.words["exercise_verbs"]
-        or name_head.dep_ not in ("dobj", "obj")
-        or name_head.head.i != verb.i
+        or not (_name_as_object(name_head, verb) or _name_as_subject(name_head, trig))
         or name_head.pos_ != "PROPN"
     ):
         return None
@@ -260,7 +268,10 @@ def _misparsed_name(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> lis
     if subj is None:
         return []
     isos: list[str] = []
-    for actor in np_actors(view, subj):
+    holders = _subject_actors(view, subj) or _collective(view, subj, sent, lex)
+    if holders:
+        holders += _joining_with(view, [trig, verb])
+    for actor in holders:
         if actor.iso3 and actor.iso3 not in isos:
             isos.append(actor.iso3)
     if not isos:
@@ -271,6 +282,46 @@ def _misparsed_name(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> lis
         "name": trig.doc[start : name_head.i + 1].text,
     }
     return [Found("military_exercise", fields, sent, trig, 0.7)]
+
+
+def _antecedent_actors(view: DocView, sent: Span, lex: Lexicon) -> list[Actor]:
+    """Who "they" are: the countries of the subject of the sentence before ("Thai and Lao
+    patrol boats", or "the two navies" standing for the two sides named before that)."""
+    for prev in _sentences_before(view, sent, 1):
+        subj = subject_of(prev.root)
+        if subj is not None:
+            return _subject_actors(view, subj) or _collective(view, subj, prev, lex)
+    return []
+
+
+def _joining_with(view: DocView, toks: list[Token]) -> list[Actor]:
+    """ "..., with Uruguay joining for the first time": a country said to join the exercise in
+    a "with" phrase takes part too."""
+    return [
+        a
+        for tok in toks
+        for _, clause in prep_objects(tok, ("with",))
+        if clause.lower_.startswith("join")
+        for c in clause.children
+        if c.dep_ == "nsubj"
+        for a in np_actors(view, c)
+        if a.person is None
+    ]
+
+
+def _name_as_object(name_head: Token, verb: Token) -> bool:
+    """ "held the Blue Shield exercise" read as "held the Blue Shield": the name is the object."""
+    return name_head.dep_ in ("dobj", "obj") and name_head.head.i == verb.i
+
+
+def _name_as_subject(name_head: Token, noun: Token) -> bool:
+    """ "will hold their Red Falcon exercise" read as "their Red Falcon exercise(s)": the name,
+    opened by a determiner or possessive, is the subject of the noun taken for a verb."""
+    return (
+        name_head.dep_ == "nsubj"
+        and name_head.head.i == noun.i
+        and any(t.dep_ in ("poss", "det") for t in name_head.subtree if t.i < name_head.i)
+    )
 
 
 HOST_VERBS = frozenset(["hosted", "co-hosted", "cohosted", "organised", "organized", "conducted"])
