@@ -163,6 +163,32 @@ CASES: list[Any] = [
         ],
         id="will-be-in-capital",
     ),
+    # Expected or due in a capital: a visit to come; talks with someone its purpose.
+    pytest.param(
+        "Chilean President Gabriel Boric is expected in Lima on Friday for talks with President "
+        "Dina Boluarte, his office said.",
+        [
+            {
+                "type": "delegation_visit",
+                "origin": "CHL",
+                "destination": "PER",
+                "place": "Lima",
+                "phase": "planned",
+                "modality": "planned",
+            },
+            {
+                "type": "meeting",
+                "participants": ["Gabriel Boric", "Dina Boluarte"],
+                "modality": "planned",
+            },
+        ],
+        id="expected-in-capital-for-talks",
+    ),
+    pytest.param(
+        "Italian Prime Minister Giorgia Meloni is due in Ankara on Monday.",
+        [{"type": "delegation_visit", "origin": "ITA", "destination": "TUR", "phase": "planned"}],
+        id="due-in-capital",
+    ),
     # Transfer triggers: orders, packages, arming, donations and gifts.
     pytest.param(
         "Morocco ordered 36 Apache helicopters from the United States.",
@@ -269,3 +295,19 @@ def test_troops_arriving_are_no_delegation(nlp: Language) -> None:
 def test_troops_had_nowhere_named_are_no_deployment(nlp: Language) -> None:
     body = "Turkey has 3,000 soldiers near the border. Syria has lost 200 soldiers in Idlib."
     assert not [e for e in events_of(nlp, body) if e.type == "troop_deployment"]
+
+
+def test_a_sole_office_named_again_as_a_party_is_its_holder(nlp: Language) -> None:
+    body = (
+        "King Abdullah II of Jordan opened the summit on Monday.\n\n"
+        "It came after a phone call on Sunday between the king and Prime Minister Mark Carney."
+    )
+    calls = [e for e in events_of(nlp, body) if e.type == "meeting"]
+    assert len(calls) == 1, calls
+    assert calls[0].model_dump()["format"] == "phone"
+    assert calls[0].model_dump()["participants"] == ["Abdullah II", "Mark Carney"]
+
+
+def test_weather_or_decisions_expected_in_a_capital_are_no_visit(nlp: Language) -> None:
+    body = "Heavy rain is expected in Tokyo on Monday. A ruling is due in Paris next week."
+    assert not [e for e in events_of(nlp, body) if e.type == "delegation_visit"]

@@ -687,6 +687,18 @@ ROLE_NOUNS = {
 SOLE_ROLES = frozenset(["prince", "king", "emir", "sultan"])
 
 
+# Prepositions whose object is a party to a meeting or call ("a call with / between").
+PARTY_PREPS = frozenset(["with", "between", "by"])
+
+
+def _party_position(tok: Token) -> bool:
+    """Whether a noun stands where a party to an exchange does: a subject, an object, or the
+    object of "with", "between" or "by"."""
+    if tok.dep_ in ("nsubj", "nsubjpass", "dobj", "obj"):
+        return True
+    return tok.dep_ == "pobj" and tok.head.lower_ in PARTY_PREPS
+
+
 def _resolve_roles(view: DocView) -> None:
     """A subject "the minister" / "the Cambodian leader" names the latest person before it (in
     its sentence or the two before) whose title fits the noun and whose country fits the
@@ -696,9 +708,10 @@ def _resolve_roles(view: DocView) -> None:
     for i in _tokens_where(doc, "LOWER", lambda word: word in ROLE_NOUNS):
         tok = doc[i]
         sole = tok.lower_ in SOLE_ROLES
-        # "X and the crown prince spoke": a conjoined subject too, for a one-holder office.
+        # "X and the crown prince spoke": a conjoined subject too, for a one-holder office,
+        # and the one spoken with ("a call between the emir and X", "met the king").
         subject = tok.dep_ in ("nsubj", "nsubjpass") or (
-            sole and tok.dep_ == "conj" and tok.head.dep_ in ("nsubj", "nsubjpass")
+            sole and (_party_position(tok) or (tok.dep_ == "conj" and _party_position(tok.head)))
         )
         if not subject or i in view.person_at:
             continue
@@ -1073,7 +1086,8 @@ def modality_of(sent: Span, trigger: Token, lex: Lexicon) -> str:
         plans_below = cur.lower_ not in CONTROL_PLANS or (
             prev is not None and prev.dep_ in ("xcomp", "ccomp")
         )
-        if cur.i != trigger.i and plans_below:
+        if (cur.i != trigger.i and plans_below) or (cur.i == trigger.i and cur.lower_ in DUE_WORDS):
+            # A trigger that is itself "expected" or "due" ("is expected in Oslo") is its cue.
             words.append(cur)
         if _be_to(cur) or _committed_to(cur):
             found.add("planned")  # "X is to visit Y", "signed a contract to buy": a plan

@@ -10,7 +10,7 @@ from services.extract.events.common import (
     _phase,
     _sentences_before,
 )
-from services.extract.events.visits import _visit
+from services.extract.events.visits import _expected_one, _visit
 from services.extract.view import (
     DUE_WORDS,
     READY_WORDS,
@@ -104,14 +104,16 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
     remote_conference = word.startswith("conference") and (phone or video)
     if is_noun and word not in lex.words["meeting_strong"] and not remote_conference:
         # "talks", "negotiations": a meeting only when held or when its sides are named.
-        held = verb is not None and verb.lower_ in lex.words["meeting_verbs"]
+        held = verb is not None and (
+            verb.lower_ in lex.words["meeting_verbs"] or _purpose_of_stay(view, trig, verb)
+        )
         if not held and len([a for a in parts if a.person]) < 2:
             return []
     discuss = verb is not None and verb.lower_ in lex.words["meeting_with_verbs"]
     if discuss and verb is not None and verb.i != trig.i and trig.dep_ != "pobj":
         return []  # "the issues discussed at the meeting": the noun builds it
     if verb is not None and (not is_noun or trig.dep_ in ("dobj", "obj", "pobj")):
-        subj = subject_of(verb)
+        subj = subject_of(verb) or _expected_one(verb)
         partner_named = any(
             a.person for _, o in prep_objects(trig, ("with",)) for a in np_actors(view, o)
         )
@@ -243,6 +245,24 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
             if person is not None and person.iso3 and person.iso3 != place_actor.iso3:
                 found += _visit(view, sent, trig, lex, person, trig, None, place_actor, "ongoing")
     return found
+
+
+def _purpose_of_stay(view: DocView, trig: Token, verb: Token) -> bool:
+    """ "is in Hanoi / is expected in Hanoi / arrived in Hanoi for talks with X": talks that
+    are the purpose of a person's stay or journey, with a named person, are held with that
+    person."""
+    return (
+        trig.dep_ == "pobj"
+        and trig.head.lower_ == "for"
+        and trig.head.head.i == verb.i
+        and any(a.person for _, o in prep_objects(trig, ("with",)) for a in np_actors(view, o))
+        and any(
+            a.person
+            for s in (subject_of(verb), _expected_one(verb))
+            if s is not None
+            for a in np_actors(view, s)
+        )
+    )
 
 
 # Officials a head of state or government hosts ("hosted the leaders of X and Y").

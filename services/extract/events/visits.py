@@ -17,6 +17,7 @@ from services.extract.events.common import (
 from services.extract.events.transfers import arrived_goods
 from services.extract.pipeline import load_gazetteer
 from services.extract.view import (
+    DUE_WORDS,
     OFFICIALS,
     Actor,
     DocView,
@@ -88,7 +89,7 @@ def visits(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
         guest = _visiting_guest(trig)
         if guest is not None:
             return _guest_visit(view, sent, trig, lex, guest)
-        subj = subject_of(trig)
+        subj = subject_of(trig) or _expected_one(trig)
         if subj is not None and subj.lower_ in ("delegation", "delegations"):
             return []  # the delegation noun builds this event
         if subj is None:
@@ -103,7 +104,7 @@ def visits(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
             return arrived_goods(view, sent, trig, lex) if word in ARRIVE_WORDS else []
         destination = destination_of(view, [trig], lex)
         origin_np = subj
-    phase = _phase(word) or (_noun_phase(trig) if is_noun else None) or BE_PHASES.get(word)
+    phase = BE_PHASES.get(word) or _phase(word) or (_noun_phase(trig) if is_noun else None)
     found = _visit(view, sent, trig, lex, leader, origin_np, group, destination, phase)
     # "will visit Malaysia, Vietnam and Cambodia": one visit per country of the tour.
     if found and not is_noun and destination is not None and destination.token in view.country_at:
@@ -122,7 +123,19 @@ BE_PHASES: dict[str, str | None] = {
     **dict.fromkeys(["is", "are"], "ongoing"),
     **dict.fromkeys(["was", "were"], "completed"),
     "be": None,
+    # "is expected in Warsaw next week", "is due in Seoul on Monday": a visit to come.
+    **dict.fromkeys(["expected", "due"], "planned"),
 }
+
+
+def _expected_one(trig: Token) -> Token | None:
+    """Who "is expected" or "is due" somewhere: the passive subject of "expected", the subject
+    of the copula "due" hangs on."""
+    if trig.lower_ not in DUE_WORDS:
+        return None
+    if trig.dep_ == "acomp":
+        return next((c for c in trig.head.children if c.dep_ == "nsubj"), None)
+    return next((c for c in trig.children if c.dep_ == "nsubjpass"), None)
 
 
 def _in_place(view: DocView, verb: Token) -> bool:
