@@ -311,3 +311,22 @@ def test_a_sole_office_named_again_as_a_party_is_its_holder(nlp: Language) -> No
 def test_weather_or_decisions_expected_in_a_capital_are_no_visit(nlp: Language) -> None:
     body = "Heavy rain is expected in Tokyo on Monday. A ruling is due in Paris next week."
     assert not [e for e in events_of(nlp, body) if e.type == "delegation_visit"]
+
+
+def test_a_letter_from_a_leader_inviting_another_is_no_visit_of_its_bearer(nlp: Language) -> None:
+    body = (
+        "Ghana's foreign minister met Nigerian officials in Abuja on Monday.\n\n"
+        "The envoy handed them a letter from President John Mahama inviting Nigerian President "
+        "Bola Tinubu to Accra for a state visit."
+    )
+    events = events_of(nlp, body)
+    invites = [e.model_dump() for e in events if e.type == "invitation"]
+    assert [(i["origin"], i["destination"]) for i in invites] == [("GHA", "NGA")], invites
+    sent = "The envoy handed them"
+    assert not [e for e in events if e.type == "delegation_visit" and sent in e.sentence]
+
+
+def test_an_accented_name_is_the_known_official_written_without_accents(nlp: Language) -> None:
+    body = "President Luiz Inácio Lula da Silva met Chilean President Gabriel Boric in Santiago."
+    meetings = [e.model_dump() for e in events_of(nlp, body) if e.type == "meeting"]
+    assert meetings and meetings[0]["countries"] == ["BRA", "CHL"], meetings

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import logging
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -41,6 +42,14 @@ UNIT_KEY = "ew_unit"  # label: canonical unit
 TRIGGER_KEY = "ew_trigger"  # label: trigger class (visit, meet, agree, ...)
 
 
+def folded_name_key(name: str) -> str:
+    """A name's `_name_key` without its accents: "Inácio" and "Inacio" are one name."""
+    plain = "".join(
+        ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch)
+    )
+    return _name_key(plain) or ""
+
+
 @dataclass(frozen=True)
 class Gazetteer:
     """Everything loaded from the data files, as plain mappings the extractor can consult."""
@@ -58,6 +67,7 @@ class Gazetteer:
         for row in self.people:
             for name in [row["name"], *row.get("aliases", [])]:
                 known[_name_key(name) or ""] = row
+                known.setdefault(folded_name_key(name), row)
         return known
 
     @cached_property

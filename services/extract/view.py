@@ -28,6 +28,7 @@ from services.extract.pipeline import (
     UNIT_KEY,
     WEAPON_KEY,
     Gazetteer,
+    folded_name_key,
     load_gazetteer,
 )
 
@@ -347,7 +348,7 @@ def _collect_people(docs: list[Doc], named: list[list[Span]], gaz: Gazetteer) ->
             key = _name_key(span.text) or ""
             if len(words) < 2 or span.root.i in countries or key in bodies:
                 continue
-            match = known.get(key)
+            match = known.get(key) or known.get(folded_name_key(span.text))
             person = people.by_key.get(key)
             if person is None:
                 person = Person(name=span.text)

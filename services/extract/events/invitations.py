@@ -63,10 +63,10 @@ def invitations(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
             # "X used the meeting to invite Y": an object that names nobody (an occasion, an
             # instrument) does not invite; the subject above does.
             inviter = np_actors(view, upper)
-        if not inviter and trig.dep_ == "acl" and trig.head.lower_ in LETTER_WORDS:
+        letter = _carrier(trig)
+        if not inviter and letter is not None:
             # "X handed Y a letter inviting Z": the letter's writer ("a letter from W") or,
             # naming none, the one who hands or sends it.
-            letter = trig.head
             inviter = [a for _, o in prep_objects(letter, ("from",)) for a in np_actors(view, o)]
             if not inviter and letter.dep_ in ("dobj", "obj"):
                 sender = subject_of(letter.head)
@@ -167,6 +167,17 @@ def _occasion(trig: Token, scope: list[Token], lex: Lexicon) -> str | None:
 
 # What carries an invitation ("a letter inviting X").
 LETTER_WORDS = frozenset(["letter", "message", "note", "invitation", "card"])
+
+
+def _carrier(trig: Token) -> Token | None:
+    """The letter an inviting participle is written in: "a letter inviting X", or "a letter
+    from W inviting X", which the parser may hang on "from" as its clause."""
+    if trig.dep_ == "acl" and trig.head.lower_ in LETTER_WORDS:
+        return trig.head
+    prep = trig.head
+    if trig.dep_ == "pcomp" and prep.lower_ == "from" and prep.head.lower_ in LETTER_WORDS:
+        return prep.head
+    return None
 
 
 ATTEND_WORDS = frozenset(["attend", "join", "watch", "witness"])

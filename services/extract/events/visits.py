@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from spacy.tokens import Span, Token
 
 from services.extract.events.common import (
+    INVITE_VERBS,
     Found,
     _invited_to,
     _leader,
@@ -68,6 +69,8 @@ def visits(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
             return []
         leader = _leader(view, trig)
         verb = governing_verb(trig)
+        if leader is None and verb is not None and _invitation_between(verb, trig):
+            return []  # "handed X a letter inviting Y to Z for a state visit": no visit yet
         # "during his visit, X ...", "X wrapped up / paid a visit to Y": the subject travels.
         if (
             leader is None
@@ -126,6 +129,14 @@ BE_PHASES: dict[str, str | None] = {
     # "is expected in Warsaw next week", "is due in Seoul on Monday": a visit to come.
     **dict.fromkeys(["expected", "due"], "planned"),
 }
+
+
+def _invitation_between(verb: Token, noun: Token) -> bool:
+    """Whether the verb a visit noun belongs to invites, or an inviting word stands between
+    them ("gave X a letter inviting Y for a state visit"): the visit is what the invitation
+    asks for, not a journey of the verb's subject."""
+    lo, hi = sorted((verb.i, noun.i))
+    return any(t.lower_ in INVITE_VERBS for t in verb.doc[lo:hi])
 
 
 def _expected_one(trig: Token) -> Token | None:
