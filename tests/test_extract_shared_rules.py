@@ -71,6 +71,12 @@ CASES: list[Any] = [
         [troops("RWA", "MOZ", troops_min=4000, troops_max=4500, phase="ongoing")],
         id="has-troops-in",
     ),
+    pytest.param(
+        "The second Kenyan contingent for the mission, of about 400 police officers, reached "
+        "Port-au-Prince on Tuesday.",
+        [troops("KEN", "HTI", troops_min=400, troops_max=400, phase="arrived")],
+        id="contingent-reached-capital",
+    ),
     # A visit told as a stay.
     pytest.param(
         "During Kenyan President William Ruto's stay in Tokyo, the two sides signed several "
@@ -188,6 +194,17 @@ CASES: list[Any] = [
         "Italian Prime Minister Giorgia Meloni is due in Ankara on Monday.",
         [{"type": "delegation_visit", "origin": "ITA", "destination": "TUR", "phase": "planned"}],
         id="due-in-capital",
+    ),
+    pytest.param(
+        "President Cyril Ramaphosa spoke with Prime Minister Narendra Modi on Monday and is due "
+        "to visit Jakarta in March.",
+        [{"type": "delegation_visit", "origin": "ZAF", "destination": "IDN", "place": "Jakarta"}],
+        id="conjoined-due-to-visit",
+    ),
+    pytest.param(
+        "Pakistan's army said Iran fired what seemed to be a cruise missile over the desert.",
+        [{"type": "weapons_test", "country": "IRN", "weapon": "cruise missile"}],
+        id="fired-what-seemed-to-be",
     ),
     # Transfer triggers: orders, packages, arming, donations and gifts.
     pytest.param(
@@ -330,3 +347,14 @@ def test_an_accented_name_is_the_known_official_written_without_accents(nlp: Lan
     body = "President Luiz Inácio Lula da Silva met Chilean President Gabriel Boric in Santiago."
     meetings = [e.model_dump() for e in events_of(nlp, body) if e.type == "meeting"]
     assert meetings and meetings[0]["countries"] == ["BRA", "CHL"], meetings
+
+
+def test_an_invited_him_or_her_is_the_official_named_just_before(nlp: Language) -> None:
+    body = (
+        "Chancellor Friedrich Merz held a video call with President Javier Milei on Friday. "
+        "He also invited him to Berlin in the spring, a spokesman said."
+    )
+    invites = [e.model_dump() for e in events_of(nlp, body) if e.type == "invitation"]
+    assert [(i["origin"], i["destination"], i["invitee"]) for i in invites] == [
+        ("DEU", "ARG", "Javier Milei")
+    ], invites

@@ -130,7 +130,7 @@ def _invited_to(trig: Token) -> bool:
 def _phase(word: str) -> str | None:
     if word.startswith(("depart", "left", "leav", "head", "fl")):
         return "departed"
-    if word.startswith(("arriv", "land")):
+    if word.startswith(("arriv", "land", "reach")):
         return "arrived"
     if word.endswith("ing"):
         return "ongoing"

@@ -126,8 +126,14 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
             return []
         if quantity_head is None:
             quantity_head = troops
-            # "a battalion of about 600 soldiers": the count sits on the inner troop noun.
-            inner = [o for _, o in prep_objects(troops, ("of",)) if o.i in view.troop_at]
+            # "a battalion of about 600 soldiers": the count sits on the inner troop noun,
+            # which the parser may hang lower ("a contingent for the mission, of 600 soldiers").
+            inner = [
+                o
+                for t in troops.subtree
+                for _, o in prep_objects(t, ("of",))
+                if o.i in view.troop_at and o.i > troops.i
+            ]
             if inner:
                 troops = inner[0]
         subj = subject_of(trig)
@@ -369,7 +375,10 @@ def _host_sides(
 
 
 ENTER_WORDS = frozenset(
-    ["enter", "enters", "entered", "entering", "cross", "crosses", "crossed", "crossing"]
+    [
+        *("enter", "enters", "entered", "entering", "cross", "crosses", "crossed", "crossing"),
+        *("reach", "reaches", "reached", "reaching"),
+    ]
 )
 # "several thousand troops": a scale with no number is no count.
 VAGUE_SCALE = re.compile(r"\b(?:several|a\s+few|few|many)\s+(?:hundred|thousand)\b", re.I)

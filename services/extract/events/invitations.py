@@ -14,6 +14,7 @@ from services.extract.view import (
     DocView,
     Fields,
     Lexicon,
+    Person,
     first_country,
     governing_verb,
     np_actors,
@@ -129,6 +130,9 @@ def _invitation(
                 invitee = trig.doc[ordered[0].i + 1 : ordered[-1].i + 1].text or None
         invited = np_actors(view, invitee_tok, conj=conj)
         destination = first_country([a for a in invited if a.iso3 != origin])
+        guest = _pronoun_guest(view, invitee_tok, origin) if not invited else None
+        if guest is not None:
+            invitee, destination = guest.name, guest.iso3
         if destination is None and invitee_tok.lower_ in FIRM_WORDS:
             # "invited Egyptian construction companies": a country's firms are its side here
             # (its teams and clubs are not).
@@ -151,6 +155,23 @@ def _invitation(
         "occasion": occasion,
     }
     return [Found("invitation", fields, sent, trig, 0.65)]
+
+
+OBJECT_PRONOUNS = frozenset(["him", "her"])
+
+
+def _pronoun_guest(view: DocView, tok: Token, origin: str | None) -> Person | None:
+    """Who "him" or "her" is in "X spoke with Y. He invited her to Z": the latest named
+    official of another country than the inviter's, in the sentence or the one before."""
+    if tok.lower_ not in OBJECT_PRONOUNS or origin is None:
+        return None
+    sent_no = view.sent_no[tok.i]
+    first = view.sents[max(0, sent_no - 1)].start
+    for i in range(tok.i - 1, first - 1, -1):
+        person = view.person_at.get(i)
+        if person is not None and person.iso3 and person.iso3 != origin:
+            return person
+    return None
 
 
 def _occasion(trig: Token, scope: list[Token], lex: Lexicon) -> str | None:

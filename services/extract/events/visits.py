@@ -20,6 +20,7 @@ from services.extract.pipeline import load_gazetteer
 from services.extract.view import (
     DUE_WORDS,
     OFFICIALS,
+    READY_WORDS,
     Actor,
     DocView,
     Fields,
@@ -92,7 +93,8 @@ def visits(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
         guest = _visiting_guest(trig)
         if guest is not None:
             return _guest_visit(view, sent, trig, lex, guest)
-        subj = subject_of(trig) or _expected_one(trig)
+        # "X met Y and is due to visit Z": the subject the raising copula shares.
+        subj = subject_of(trig, READY_WORDS | DUE_WORDS) or _expected_one(trig)
         if subj is not None and subj.lower_ in ("delegation", "delegations"):
             return []  # the delegation noun builds this event
         if subj is None:

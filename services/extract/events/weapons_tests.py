@@ -68,12 +68,14 @@ def tests(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
         if trig.dep_ in ("amod", "compound"):
             return []
         objects = [c for c in trig.children if c.dep_ in ("dobj", "obj", "nsubjpass")]
-        # "fired what it called a new X": the object is a free relative clause.
+        # "fired what it called a new X", "fired what appeared to be an X": the object is a
+        # free relative clause, its noun on the clause's verb or on the infinitive under it.
         objects += [
             o
             for c in trig.children
             if c.dep_ in ("ccomp", "xcomp") and c.left_edge.lower_ in ("what", "which")
-            for o in c.children
+            for v in [c, *(x for x in c.children if x.dep_ == "xcomp")]
+            for o in v.children
             if o.dep_ in ("dobj", "obj", "oprd", "attr")
         ]
         for obj in objects:
