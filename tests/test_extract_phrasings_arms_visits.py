@@ -271,8 +271,7 @@ ARMS: list[Any] = [
         "Iran has been arming Houthi rebels in Yemen with missiles and drones.",
         [arms("IRN", "YEM", ["missiles", "drones"])],
     ),
-    xfail(
-        "a deal 'for' goods has no transfer trigger; agreements.py reads it (out of this scope)",
+    (
         "India signed a deal with France for 26 Rafale Marine jets.",
         [arms("FRA", "IND", ["fighter jets"], None)],
     ),

@@ -289,6 +289,30 @@ CASES: list[Any] = [
         [arms("ITA", "KWT", ["fighter jets"])],
         id="named-jets",
     ),
+    # A contract signed with a country for arms: that country sells to the signer.
+    pytest.param(
+        "Peru signed a deal with South Korea for 20 K2 tanks.",
+        [arms("KOR", "PER", ["tanks"])],
+        id="contract-with-seller-for-arms",
+    ),
+    pytest.param(
+        "Last year Chile signed a 300-million-dollar contract with Spain for two patrol ships.",
+        [arms("ESP", "CHL", ["warships"])],
+        id="priced-contract-with-seller-for-arms",
+    ),
+    # Troops sent to an exercise go where the story holds it.
+    pytest.param(
+        "Estonia will host a NATO exercise next month. Warsaw will send about 800 soldiers to "
+        "the drills, officials said.",
+        [troops("POL", "EST", troops_min=800, troops_max=800)],
+        id="sent-to-the-drills",
+    ),
+    # "the Somali side of the border" is Somali ground, not a sports side.
+    pytest.param(
+        "Kenya has moved an additional 400 soldiers to the Somali side of the border.",
+        [troops("KEN", "SOM", troops_min=400, additional=True)],
+        id="country-side-of-a-border",
+    ),
 ]
 
 
@@ -358,3 +382,16 @@ def test_an_invited_him_or_her_is_the_official_named_just_before(nlp: Language) 
     assert [(i["origin"], i["destination"], i["invitee"]) for i in invites] == [
         ("DEU", "ARG", "Javier Milei")
     ], invites
+
+
+def test_a_contract_with_a_company_or_for_no_arms_gives_no_transfer(nlp: Language) -> None:
+    body = (
+        "Ghana signed a contract with Spain for the construction of two hospitals. Naval "
+        "Group signed a contract with Brazil for four submarines."
+    )
+    assert not [e for e in events_of(nlp, body) if e.type == "arms_transfer"]
+
+
+def test_a_sports_side_is_still_no_country(nlp: Language) -> None:
+    body = "Brazilian side Santos Futebol Clube arrived in Tokyo on Monday for a friendly."
+    assert not [e for e in events_of(nlp, body) if e.type == "delegation_visit"]

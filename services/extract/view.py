@@ -760,8 +760,16 @@ def _non_state(tok: Token) -> bool:
             return False
         cur = cur.head
         if cur.lower_ in _lexicon().words["non_state_heads"]:
-            return True
+            return not _side_of_place(cur)
     return False
+
+
+def _side_of_place(noun: Token) -> bool:
+    """ "the Somali side of the border": a side of something is a stretch of territory, the
+    country's own, not a sports side."""
+    return noun.lower_ == "side" and any(
+        c.dep_ == "prep" and c.lower_ == "of" for c in noun.children
+    )
 
 
 def _actor_at(view: DocView, tok: Token) -> Actor | None:

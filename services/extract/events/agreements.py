@@ -13,6 +13,7 @@ from services.extract.events.common import (
     _preceding_words,
     story_pair,
 )
+from services.extract.events.transfers import contracted_goods
 from services.extract.view import (
     Actor,
     DocView,
@@ -191,7 +192,8 @@ def agreements(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fou
         "name": _title_name(trig) if is_noun else None,
         "status": status,
     }
-    return [Found("agreement", fields, sent, trig, 0.65 if len(parties) >= 2 else 0.5)]
+    found = [Found("agreement", fields, sent, trig, 0.65 if len(parties) >= 2 else 0.5)]
+    return found + contracted_goods(view, sent, trig, lex)
 
 
 # Verbs of an agreement's purpose that make it a contract ("an agreement to build a pipeline").

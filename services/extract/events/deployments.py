@@ -221,6 +221,7 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
                 o.ent_type_ in ("DATE", "TIME")
                 # "flown in for the drill": a purpose, not a place.
                 or (p == "for" and o.ent_type_ not in ("GPE", "LOC") and o.i not in view.country_at)
+                or _to_drill(view, o)
                 for p, o in prep_objects(trig, (*TO_PREPS, "at"))
             )
         )
@@ -562,6 +563,23 @@ def _fellow_senders(view: DocView, sent: Span, trig: Token) -> set[str]:
         if subj is not None and subj.dep_ == "nsubj":
             out.update(a.iso3 for a in np_actors(view, subj) if a.iso3)
     return out
+
+
+# Nouns of a military exercise, which troops are sent "to" as to an occasion, not a place.
+DRILL_NOUNS = frozenset(
+    [
+        *("exercise", "exercises", "drill", "drills", "games", "wargames", "war-games"),
+        *("maneuvers", "manoeuvres", "maneuver", "manoeuvre"),
+    ]
+)
+
+
+def _to_drill(view: DocView, obj: Token) -> bool:
+    """ "will send 800 soldiers to the drills": an exercise that names no country or place of
+    its own is an occasion; the troops go where the story sets it."""
+    return obj.lower_ in DRILL_NOUNS and not any(
+        t.i in view.country_at or t.ent_type_ in ("GPE", "LOC") for t in obj.subtree
+    )
 
 
 SITE_NOUNS = frozenset(["base", "airbase", "camp", "garrison", "barracks", "outpost"])

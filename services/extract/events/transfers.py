@@ -708,3 +708,34 @@ def _state_recipient(trig: Token) -> bool:
     if any(p == "with" for p, _ in prep_objects(trig, ("with",))):
         written += [c for c in trig.children if c.dep_ in ("dobj", "obj")]
     return all(w.lower_ in STATE_RECIPIENTS for w in written)
+
+
+# Nouns of a commercial contract whose "with" side sells what it is "for".
+CONTRACT_NOUNS = frozenset(["contract", "contracts", "deal", "deals"])
+
+
+def contracted_goods(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
+    """arms_transfer from a contract signed with a country for arms ("Peru signed a contract
+    with South Korea for 20 tanks"): the country contracted with sells to the signer. The
+    trigger is the signing verb or the contract noun; the "with" and "for" phrases may hang
+    on either."""
+    noun: Token | None = trig
+    verb: Token | None = trig
+    if trig.pos_ in ("NOUN", "PROPN"):
+        verb = governing_verb(trig)
+    else:
+        noun = next((c for c in trig.children if c.dep_ in ("dobj", "obj")), None)
+    if noun is None or verb is None or noun.lower_ not in CONTRACT_NOUNS:
+        return []
+    if noun.dep_ not in ("dobj", "obj") or verb.lower_ not in lex.words["sign_verbs"]:
+        return []
+    heads = (noun, verb)
+    items = _items(view, [o for h in heads for _, o in prep_objects(h, ("for",))])
+    sellers = [a for h in heads for _, o in prep_objects(h, ("with",)) for a in np_actors(view, o)]
+    subj = subject_of(verb)
+    buyer = first_country(np_actors(view, subj)) if subj is not None else None
+    seller = first_country(sellers)
+    if not items or buyer is None or seller is None or buyer == seller:
+        return []
+    fields: Fields = {"origin": seller, "destination": buyer, "items": items}
+    return [Found("arms_transfer", fields, sent, trig, 0.55)]
