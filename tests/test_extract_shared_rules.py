@@ -395,3 +395,23 @@ def test_a_contract_with_a_company_or_for_no_arms_gives_no_transfer(nlp: Languag
 def test_a_sports_side_is_still_no_country(nlp: Language) -> None:
     body = "Brazilian side Santos Futebol Clube arrived in Tokyo on Monday for a friendly."
     assert not [e for e in events_of(nlp, body) if e.type == "delegation_visit"]
+
+
+def test_two_named_signers_of_two_countries_met_where_they_signed(nlp: Language) -> None:
+    body = (
+        "The border accord was signed in Quito on Friday by Ecuadorian Foreign Minister Gabriela "
+        "Sommerfeld and her Peruvian counterpart, Elmer Schialer."
+    )
+    meetings = [e.model_dump() for e in events_of(nlp, body) if e.type == "meeting"]
+    assert len(meetings) == 1, meetings
+    assert meetings[0]["countries"] == ["ECU", "PER"]
+    assert meetings[0]["place"] == "Quito"
+    assert sorted(meetings[0]["participants"]) == ["Elmer Schialer", "Gabriela Sommerfeld"]
+
+
+def test_a_signing_told_only_to_date_the_news_is_no_meeting(nlp: Language) -> None:
+    body = (
+        "The trip comes a month after a trade pact was signed in Santiago by Brazilian President "
+        "Luiz Inacio Lula da Silva and Chilean President Gabriel Boric."
+    )
+    assert not [e for e in events_of(nlp, body) if e.type == "meeting"]

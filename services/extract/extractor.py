@@ -33,6 +33,7 @@ from schemas.events import (
 from services.extract import dates
 from services.extract.events.agreements import agreements
 from services.extract.events.common import (
+    IMPLIED_MEETING,
     Found,
     _preceding_actors,
 )
@@ -488,9 +489,20 @@ def events_from_docs(article: Article, body: Doc, captions: list[Doc]) -> list[E
             if event.occurred_on is None and first.occurred_on is not None:
                 event = event.model_copy(update={"occurred_on": first.occurred_on})
             merged[event.event_id] = event
+        elif _implied_then_told(first, event):
+            merged[event.event_id] = event
         elif first.occurred_on is None and event.occurred_on is not None:
             merged[event.event_id] = first.model_copy(update={"occurred_on": event.occurred_on})
     return _tidy(_drop_echoes(list(merged.values())))
+
+
+def _implied_then_told(first: Event, later: Event) -> bool:
+    """A meeting only implied (the two signed a text together) yields to a later telling of
+    the same people's meeting, which says when and how they met."""
+    return (
+        first.type == later.type == "meeting"
+        and first.confidence <= IMPLIED_MEETING < later.confidence
+    )
 
 
 def _roles(event: Event) -> tuple[frozenset[str], str | None]:

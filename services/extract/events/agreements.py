@@ -5,6 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from services.extract.events.common import (
+    IMPLIED_MEETING,
     Found,
     _collective,
     _company,
@@ -193,7 +194,7 @@ def agreements(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fou
         "status": status,
     }
     found = [Found("agreement", fields, sent, trig, 0.65 if len(parties) >= 2 else 0.5)]
-    return found + contracted_goods(view, sent, trig, lex)
+    return found + contracted_goods(view, sent, trig, lex) + signers_meeting(view, sent, trig, lex)
 
 
 # Verbs of an agreement's purpose that make it a contract ("an agreement to build a pipeline").
@@ -313,3 +314,62 @@ def _business_signers(trig: Token, lex: Lexicon) -> bool:
         holders += [verb, *(c for c in verb.children if c.dep_ in ("dobj", "obj", "nsubjpass"))]
     signers += [o for h in holders for _, o in prep_objects(h, ("with", "between"))]
     return any(_company(s, lex) or any(t.lower_ in heads for t in _np_tokens(s)) for s in signers)
+
+
+# Subordinators of a clause that only dates another event ("weeks after X and Y signed").
+PASSING_MARKS = frozenset(["after", "before", "since", "following", "ahead"])
+
+
+def _in_passing(verb: Token) -> bool:
+    """A signing told only to date the news ("two months after A and B signed a treaty"):
+    background, whose meeting the article does not report."""
+    if verb.dep_ == "pcomp":
+        return verb.head.lower_ in PASSING_MARKS
+    return verb.dep_ == "advcl" and any(
+        c.dep_ in ("mark", "advmod") and c.lower_ in PASSING_MARKS for c in verb.children
+    )
+
+
+# Verbs of putting one's name to a text, which the signers do together in one room.
+SIGNING_VERBS = frozenset(["sign", "signs", "signed", "signing", "ink", "inked", "initialled"])
+
+
+def signers_meeting(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
+    """meeting from a text told as signed by two named officials of two countries ("the accord
+    was signed in Lima by A and his Chilean counterpart B"): to sign together they met, where
+    the sentence says they signed."""
+    verb = trig if trig.pos_ in ("VERB", "AUX") else governing_verb(trig)
+    if verb is None or verb.lower_ not in SIGNING_VERBS or verb.dep_ in ("amod", "acl", "relcl"):
+        return []
+    if any(c.dep_ == "neg" for c in verb.children) or _in_passing(verb):
+        return []
+    if not any(c.dep_ == "auxpass" for c in verb.children):
+        return []
+    signers = [o for _, o in prep_objects(verb, ("by",))]
+    actors = [a for s in signers for a in np_actors(view, s) if a.person is not None]
+    people: list[Actor] = []
+    for actor in actors:
+        if actor.iso3 and all(p.person != actor.person for p in people):
+            people.append(actor)
+    countries = sorted({p.iso3 for p in people if p.iso3})
+    if len(people) < 2 or len(countries) < 2:
+        return []
+    # "signed a pact in Lima": the place may hang on the text signed.
+    texts = [c for c in verb.children if c.dep_ in ("dobj", "obj")]
+    where = next(
+        (
+            a.place
+            for h in (verb, *texts)
+            for _, o in prep_objects(h, ("in", "at"))
+            for a in np_actors(view, o)
+            if a.place
+        ),
+        None,
+    )
+    fields: Fields = {
+        "participants": [p.person for p in people],
+        "countries": countries,
+        "place": where,
+        "format": "in_person",
+    }
+    return [Found("meeting", fields, sent, trig, IMPLIED_MEETING)]

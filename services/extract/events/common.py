@@ -28,6 +28,10 @@ from services.extract.view import (
     subject_of,
 )
 
+# The confidence of a meeting only implied by another event (a joint signing): a telling of
+# the same people's meeting outright replaces it.
+IMPLIED_MEETING = 0.55
+
 
 @dataclass
 class Found:
