@@ -415,3 +415,26 @@ def test_a_signing_told_only_to_date_the_news_is_no_meeting(nlp: Language) -> No
         "Luiz Inacio Lula da Silva and Chilean President Gabriel Boric."
     )
     assert not [e for e in events_of(nlp, body) if e.type == "meeting"]
+
+
+def test_an_office_in_the_lead_is_the_holder_named_just_after(nlp: Language) -> None:
+    body = (
+        "Chile's defence minister has held talks with Argentine President Javier Milei in "
+        "Buenos Aires.\n\n"
+        "Defence Minister Adriana Delpiano arrived in the Argentine capital on Monday. She met "
+        "Milei on Tuesday, officials said."
+    )
+    meetings = [e.model_dump() for e in events_of(nlp, body) if e.type == "meeting"]
+    assert len(meetings) == 1, meetings
+    assert meetings[0]["participants"] == ["Adriana Delpiano", "Javier Milei"]
+    assert meetings[0]["countries"] == ["ARG", "CHL"]
+
+
+def test_an_office_with_two_later_holders_stays_unnamed(nlp: Language) -> None:
+    body = (
+        "Peru's foreign minister held talks with Bolivian President Rodrigo Paz in La Paz. "
+        "Foreign Minister Elmer Schialer arrived on Monday. Former Foreign Minister Javier "
+        "Gonzalez-Olaechea praised the trip."
+    )
+    meetings = [e.model_dump() for e in events_of(nlp, body) if e.type == "meeting"]
+    assert all("Elmer Schialer" not in m["participants"] for m in meetings), meetings

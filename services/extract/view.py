@@ -548,6 +548,7 @@ def _view(doc: Doc, ents: Iterable[Span], named: list[Span], people: People) -> 
     _resolve_pronouns(view)
     _resolve_kingdom(view)
     _resolve_roles(view)
+    _resolve_named_later(view)
     for span in doc.spans.get(TITLE_KEY, []):
         for tok in span:
             view.title_at[tok.i] = span
@@ -737,6 +738,46 @@ def _resolve_roles(view: DocView) -> None:
             view.person_at[i] = person
             view.person_span[i] = doc[i : i + 1]
             break
+
+
+# Offices a story may name before the holder ("Iran's foreign minister held talks ...", then
+# "Foreign Minister X arrived ..."): the noun and the words its title must hold.
+LATER_NAMED_ROLES = {"minister": "minister", "secretary": "secretary", "president": "president"}
+
+
+def _resolve_named_later(view: DocView) -> None:
+    """An office given with its country but no name ("Iran's foreign minister", "the Chilean
+    defence minister"), standing as a party, names the one person the next two sentences
+    name with that office (the same country or none written): news leads often give the
+    title first and the name after. A holder of no known country takes the office's."""
+    doc = view.doc
+    named = sorted(view.person_at)
+    for i in _tokens_where(doc, "LOWER", lambda word: word in LATER_NAMED_ROLES):
+        tok = doc[i]
+        if i in view.person_at or not _party_position(tok):
+            continue
+        kids = [c for c in tok.children if c.i < tok.i]
+        wanted = {view.country_at[c.i].label_ for c in kids if c.i in view.country_at}
+        if not wanted or any(c.dep_ in ("appos", "prep") for c in tok.children):
+            continue
+        office = " ".join(
+            c.lower_ for c in kids if c.dep_ in ("compound", "amod") and c.i not in view.country_at
+        )
+        office = f"{office} {LATER_NAMED_ROLES[tok.lower_]}".strip()
+        last = view.sents[min(len(view.sents) - 1, view.sent_no[i] + 2)].end
+        fits = {
+            id(view.person_at[j]): view.person_at[j]
+            for j in named
+            if i < j < last
+            and office in (view.person_at[j].title or "").lower()
+            and view.person_at[j].iso3 in (None, *wanted)
+        }
+        if len(fits) == 1:
+            person = next(iter(fits.values()))
+            if person.iso3 is None and len(wanted) == 1:
+                person.iso3 = next(iter(wanted))  # the office told whose minister they are
+            view.person_at[i] = person
+            view.person_span[i] = doc[i : i + 1]
 
 
 # --- roles from the parse --------------------------------------------------------------------
