@@ -313,7 +313,33 @@ CASES: list[Any] = [
         [troops("KEN", "SOM", troops_min=400, additional=True)],
         id="country-side-of-a-border",
     ),
+    # Go-betweens are no parties; "in a deal brokered by ..." restates the verb's accord;
+    # "the two countries" after one hyphenated pair of countries is that pair.
+    pytest.param(
+        "Ecuador's defence minister spoke of incidents on the Ecuador-Peru frontier. The two "
+        "neighbours agreed to a truce in May, in a deal brokered by Brazil and Chile.",
+        [{"type": "agreement", "parties": ["ECU", "PER"], "agreement_kind": "ceasefire"}],
+        id="brokers-are-no-parties",
+    ),
+    pytest.param(
+        "Armenia and Azerbaijan signed a peace treaty with the help of Kazakhstan.",
+        [{"type": "agreement", "parties": ["ARM", "AZE"], "agreement_kind": "treaty"}],
+        id="helper-is-no-party",
+    ),
 ]
+
+
+def test_an_accord_named_as_a_condition_is_no_agreement(nlp: Language) -> None:
+    body = (
+        "Spain and Italy said they would send engineers to Libya once a truce is agreed, "
+        "officials in Madrid said."
+    )
+    assert not [e for e in events_of(nlp, body) if e.type == "agreement"]
+
+
+def test_an_accord_that_came_true_in_a_past_clause_stays(nlp: Language) -> None:
+    body = "Once the trade pact was signed by Kenya and Uganda, exports rose sharply."
+    assert [e for e in events_of(nlp, body) if e.type == "agreement"]
 
 
 @pytest.mark.parametrize(("body", "wanted"), CASES)

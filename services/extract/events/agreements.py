@@ -48,6 +48,39 @@ def _of_earlier_deal(trig: Token, lex: Lexicon) -> bool:
     )
 
 
+# Prepositions that restate, as a noun, the accord a verb has just told ("agreed to X, in a
+# deal ...", "signed on, under an accord ...").
+RESTATING_PREPS = frozenset(["in", "under", "as"])
+
+
+def _restates_verb(trig: Token, lex: Lexicon) -> bool:
+    """An agreement noun hung on a verb of agreeing by "in"/"under"/"as" ("the two sides agreed
+    to stop fighting, in a deal brokered by Y"): the same accord the verb tells, not another."""
+    if trig.dep_ != "pobj" or trig.head.lower_ not in RESTATING_PREPS:
+        return False
+    verb = trig.head.head
+    return verb.pos_ in ("VERB", "AUX") and verb.lower_ in lex.words["sign_verbs"]
+
+
+# Subordinators of a clause that states a condition ("once a truce is agreed", "if a deal is
+# signed").
+CONDITION_MARKS = frozenset(["once", "if", "unless", "until", "provided"])
+
+
+def _condition_only(verb: Token) -> bool:
+    """A present-tense clause of condition hung on another clause ("X will send troops once a
+    ceasefire is agreed", "talks resume if the accord is signed"): what it tells has not
+    happened; a past one ("once the pact was signed, trade grew") tells what did."""
+    if verb.dep_ != "advcl":
+        return False
+    if not any(c.dep_ in ("mark", "advmod") and c.lower_ in CONDITION_MARKS for c in verb.children):
+        return False
+    tenses = [verb.tag_, *(c.tag_ for c in verb.children if c.dep_ in ("aux", "auxpass"))]
+    return not any(tag in ("VBD", "MD") for tag in tenses) and any(
+        tag in ("VBZ", "VBP") for tag in tenses
+    )
+
+
 COMPARISON_PREPS = frozenset(["unlike", "like", "than", "besides", "except"])
 
 
@@ -60,6 +93,9 @@ def agreements(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fou
     sent_words = {t.lower_ for t in sent}
     parties: list[Actor] = []
     status = None
+    told_in = trig if not is_noun else governing_verb(trig)
+    if told_in is not None and _condition_only(told_in):
+        return []  # "troops will go once a truce is agreed": a condition, not an accord made
     if is_noun:
         for _, pobj in prep_objects(trig, ("between", "with", "among")):
             parties.extend(np_actors(view, pobj))
@@ -75,6 +111,8 @@ def agreements(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fou
         )  # fmt: skip
         if trig.dep_ == "pobj" and trig.head.lower_ in COMPARISON_PREPS:
             return []  # "signed a treaty, unlike Moscow's pact with X": a contrast, no event
+        if _restates_verb(trig, lex):
+            return []  # "agreed to a truce, in a deal brokered by Y": the verb's own accord
         explicit = len({a.iso3 for a in parties if a.iso3}) >= 2
         negotiating = verb is not None and _negotiated(trig, verb)
         if negotiating and verb is not None and not (signed or governed):
@@ -96,7 +134,7 @@ def agreements(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fou
             if subj is not None and _company(subj, lex):
                 return []  # "Kinneret Pharmaceuticals, an Israeli drug maker, signed a deal"
             if subj is not None:
-                parties = np_actors(view, subj) + parties
+                parties = (np_actors(view, subj) or _collective(view, subj, sent, lex)) + parties
         if signed:
             status = "signed"
     else:
@@ -132,10 +170,12 @@ def agreements(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fou
         ):
             return []  # "France agreed to sell Chile jets": a sale, built as arms_transfer
         status = "signed" if word.startswith("sign") or word in ("inked", "ink") else "agreed"
+    brokers = _mediators(sent)
+    parties = [a for a in parties if a.token not in brokers]
     isos = {a.iso3 for a in parties if a.iso3}
     if len(isos) < 2:
         for actor in sentence_actors(view, sent, lex, trig):
-            if actor.iso3 and actor.iso3 not in isos:
+            if actor.iso3 and actor.iso3 not in isos and actor.token not in brokers:
                 parties.append(actor)
                 isos.add(actor.iso3)
     if len(isos) < 2 and _names_a_document(trig, lex) and not _business_signers(trig, lex):
@@ -195,6 +235,35 @@ def agreements(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fou
     }
     found = [Found("agreement", fields, sent, trig, 0.65 if len(parties) >= 2 else 0.5)]
     return found + contracted_goods(view, sent, trig, lex) + signers_meeting(view, sent, trig, lex)
+
+
+# Verbs and nouns of a third side's help in reaching an agreement ("a truce brokered by
+# Qatar", "with the mediation of Egypt").
+MEDIATOR_VERBS = frozenset(
+    [
+        *("broker", "brokers", "brokered", "brokering", "mediate", "mediates", "mediated"),
+        *("mediating", "facilitate", "facilitates", "facilitated", "facilitating"),
+    ]
+)
+BROKER_PREPS = frozenset(["by", "with", "through"])
+MEDIATOR_NOUNS = frozenset(["help", "mediation", "auspices", "assistance", "facilitation"])
+
+
+def _mediators(sent: Span) -> set[int]:
+    """Tokens naming a go-between rather than a side of an agreement: the subject of, or the
+    phrase after, a verb of brokering ("Qatar mediated ...", "a deal brokered by Egypt and the
+    United States") and what follows "with the help / under the auspices of"."""
+    out: set[int] = set()
+    for tok in sent:
+        if tok.lower_ in MEDIATOR_VERBS and tok.pos_ in ("VERB", "AUX"):
+            for child in tok.children:
+                by_whom = child.dep_ in ("agent", "prep") and child.lower_ in BROKER_PREPS
+                if by_whom or child.dep_ == "nsubj":
+                    out.update(t.i for t in child.subtree)
+        if tok.lower_ in MEDIATOR_NOUNS and tok.dep_ == "pobj":
+            for _, pobj in prep_objects(tok, ("of",)):
+                out.update(t.i for t in pobj.subtree)
+    return out
 
 
 # Verbs of an agreement's purpose that make it a contract ("an agreement to build a pipeline").

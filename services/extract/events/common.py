@@ -230,6 +230,10 @@ def _collective(view: DocView, np: Token, sent: Span, lex: Lexicon) -> list[Acto
     """The two countries named just before "the two sides", "both ministers", "their forces"."""
     if not any(t.lower_ in COLLECTIVE_WORDS for t in np.subtree):
         return []
+    size = 3 if any(t.lower_ == "three" for t in np.subtree) else 2
+    paired = _hyphen_pair_before(view, sent) if size == 2 else []
+    if paired:
+        return paired
     out: list[Actor] = []
     # The subjects of the sentences before first: "X and Y met in Z. Both ministers ...".
     # "X sold cutters to Y, and the two navies held an exercise": the sides named before it in
@@ -246,7 +250,6 @@ def _collective(view: DocView, np: Token, sent: Span, lex: Lexicon) -> list[Acto
     for actor in subjects + _preceding_actors(view, sent, lex):
         if actor.iso3 and all(a.iso3 != actor.iso3 for a in out):
             out.append(actor)
-    size = 3 if any(t.lower_ == "three" for t in np.subtree) else 2
     if len(out) < size:
         # "Egypt will not send troops to Sudan," he said ... Military ties predate the war.
         # The two armies ...": a short aside may stand between; the third sentence back.
@@ -257,6 +260,41 @@ def _collective(view: DocView, np: Token, sent: Span, lex: Lexicon) -> list[Acto
                 if actor.iso3 and fresh and not _in_topic(view, actor):
                     out.append(actor)
     return out[:size] if len(out) >= size else []
+
+
+def _hyphen_pairs(view: DocView, sent: Span) -> list[tuple[Actor, Actor]]:
+    """Pairs of countries a sentence joins with a hyphen ("the Peru-Ecuador border",
+    "India-Pakistan talks")."""
+    out = []
+    for tok in sent:
+        if tok.text not in ("-", "–") or tok.i == sent.start or tok.i + 1 >= sent.end:
+            continue
+        left = _actor_at(view, view.doc[tok.i - 1])
+        right = _actor_at(view, view.doc[tok.i + 1])
+        if not (left and right and left.iso3 and right.iso3) or left.iso3 == right.iso3:
+            continue
+        if left.person is None and right.person is None:
+            out.append((left, right))
+    return out
+
+
+def _hyphen_pair_before(view: DocView, sent: Span) -> list[Actor]:
+    """The pair "the two countries" means when the sentence just before speaks of one pair
+    joined by a hyphen ("tensions on the Peru-Ecuador border. The two neighbours agreed ..."),
+    and its subject names no two countries of its own, or one of that pair: the hyphenated
+    pair is the one the story has just put forward."""
+    prev = next(_sentences_before(view, sent, 1), None)
+    if prev is None:
+        return []
+    pairs = _hyphen_pairs(view, prev)
+    if len(pairs) != 1:
+        return []
+    pair = pairs[0]
+    subj = subject_of(prev.root)
+    named = {a.iso3 for a in np_actors(view, subj) if a.iso3} if subj is not None else set()
+    if len(named) >= 2 or (named and not named & {pair[0].iso3, pair[1].iso3}):
+        return []
+    return list(pair)
 
 
 def _sentences_before(view: DocView, sent: Span, count: int = 2) -> Iterator[Span]:
