@@ -464,3 +464,25 @@ def test_an_office_with_two_later_holders_stays_unnamed(nlp: Language) -> None:
     )
     meetings = [e.model_dump() for e in events_of(nlp, body) if e.type == "meeting"]
     assert all("Elmer Schialer" not in m["participants"] for m in meetings), meetings
+
+
+def test_a_rank_abbreviation_ends_no_sentence(nlp: Language) -> None:
+    body = (
+        "The talks were chaired by Peruvian Defence Minister Lt. Gen. Walter Astudillo and "
+        "attended by Chilean Defence Minister Col. Adriana Delpiano."
+    )
+    meetings = [e.model_dump() for e in events_of(nlp, body) if e.type == "meeting"]
+    assert len(meetings) == 1, meetings
+    assert sorted(meetings[0]["participants"]) == ["Adriana Delpiano", "Walter Astudillo"]
+
+
+def test_a_meeting_told_by_countries_then_by_names_is_one(nlp: Language) -> None:
+    body = (
+        "The presidents of Brazil, Argentina and Uruguay held a summit in Montevideo on "
+        "Friday.\n\nBrazilian President Luiz Inacio Lula da Silva, Argentine President Javier "
+        "Milei and Uruguayan President Yamandu Orsi met at the Torre Ejecutiva for two hours."
+    )
+    meetings = [e.model_dump() for e in events_of(nlp, body) if e.type == "meeting"]
+    assert len(meetings) == 1, meetings
+    assert len(meetings[0]["participants"]) == 3, meetings
+    assert meetings[0]["countries"] == ["ARG", "BRA", "URY"]

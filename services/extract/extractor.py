@@ -160,6 +160,25 @@ def _drop_adjunct_repeats(found: list[Found]) -> list[Found]:
     return out
 
 
+def _drop_unnamed_retold(found: list[Found], view: DocView) -> list[Found]:
+    """A meeting told by its countries alone ("the leaders of A, B and C met ...") that the next
+    or previous sentence tells again with the people who met ("X, Y and Z met ...", "the talks
+    were chaired by X and attended by Y") is that meeting: the telling with names stays."""
+
+    def named_retelling(f: Found, g: Found) -> bool:
+        shared = set(f.fields["countries"]) & set(g.fields["countries"])
+        near = abs(view.sent_no[f.sent.start] - view.sent_no[g.sent.start]) == 1
+        return near and len(g.fields["participants"]) >= 2 and len(shared) >= 2
+
+    return [
+        f
+        for f in found
+        if f.type != "meeting"
+        or f.fields["participants"]
+        or not any(g.type == "meeting" and named_retelling(f, g) for g in found)
+    ]
+
+
 def _fill_destinations(found: list[Found], view: DocView, lex: Lexicon) -> list[Found]:
     """Visits lacking a side: the same leader's destination elsewhere, else nearby countries."""
     # A leader's one destination of the article; a tour of several tells none of its legs.
@@ -476,6 +495,7 @@ def events_from_docs(article: Article, body: Doc, captions: list[Doc]) -> list[E
         view = _view(doc, ents[k], named[k], people)
         caption = k > 0
         found = _drop_adjunct_repeats(_fill_destinations(_found_in(view, lex), view, lex))
+        found = _drop_unnamed_retold(found, view)
         events += _to_events(found, article, view, lex, caption, published)
     # One event per id: the first body sentence (body before captions and headlines, earlier
     # before later) wins; a repeat that dates it lends the date ("X will visit Y." ... "X is

@@ -18,6 +18,7 @@ from typing import Any
 import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.symbols import ORTH
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -181,6 +182,16 @@ class TriggerComponent:
         return doc
 
 
+# Abbreviated military ranks written before a name ("Lt. Gen. X", "Brig. Y"), which the
+# stock tokenizer splits from their full stop, so that the parser ends a sentence there.
+RANK_ABBREVIATIONS = (
+    *("Lieut.", "Lt.", "Maj.", "Brig.", "Col.", "Capt.", "Cmdr.", "Cdr.", "Sgt.", "Cpl."),
+    *("Pvt.", "Lt.Gen.", "Maj.Gen.", "Brig.Gen."),
+)
+
+RANK_WORDS = frozenset([*RANK_ABBREVIATIONS, "Gen.", "Adm."])
+
+
 def paragraph_breaks(doc: Doc) -> Doc:
     """Start a sentence after every line break, so no evidence sentence spans two paragraphs."""
     text = doc.text
@@ -205,10 +216,20 @@ def make_triggers(nlp: Language, name: str, data_dir: str) -> TriggerComponent:
     return TriggerComponent(nlp, data_dir)
 
 
+def no_break_after_ranks(doc: Doc) -> Doc:
+    """No sentence starts right after an abbreviated rank ("Lt. Gen. X", "Col. Y"): the rank
+    belongs to the name that follows."""
+    for tok in doc[:-1]:
+        if tok.text in RANK_WORDS and doc[tok.i + 1].text[:1].isupper():
+            doc[tok.i + 1].is_sent_start = False
+    return doc
+
+
 @Language.component("eventwatch_paragraphs_v1")
 def paragraphs_component(doc: Doc) -> Doc:
-    """Sentence boundaries at line breaks, set before the parser so it respects them."""
-    return paragraph_breaks(doc)
+    """Sentence boundaries at line breaks, none after a rank, set before the parser so it
+    respects them."""
+    return no_break_after_ranks(paragraph_breaks(doc))
 
 
 def resolve_model(model: str) -> str:
@@ -219,10 +240,18 @@ def resolve_model(model: str) -> str:
     return model
 
 
+def keep_rank_abbreviations(nlp: Language) -> None:
+    """Make each abbreviated rank one token, full stop included: a rank before a name ends
+    no sentence ("chaired by Lt. Gen. X" stays one sentence)."""
+    for abbr in RANK_ABBREVIATIONS:
+        nlp.tokenizer.add_special_case(abbr, [{ORTH: abbr}])
+
+
 def load_nlp(model: str) -> Language:
     """Load `model` without unused components and add eventwatch's rule components."""
     name = resolve_model(model)
     nlp = spacy.load(name, exclude=list(UNUSED_COMPONENTS))
+    keep_rank_abbreviations(nlp)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("eventwatch_paragraphs_v1", before="parser")
     nlp.add_pipe("eventwatch_gazetteer_v1")

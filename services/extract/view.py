@@ -329,6 +329,9 @@ _TITLE_WORDS = frozenset(
         "defence",
         "defense",
         "interior",
+        # Abbreviated ranks ("Lt. Gen. X", "Brig. Y"), one token each (see pipeline.py).
+        *("gen.", "lt.", "lieut.", "maj.", "brig.", "col.", "capt.", "adm.", "cmdr.", "cdr."),
+        *("sgt.", "cpl.", "pvt.", "lt.gen.", "maj.gen.", "brig.gen."),
     ]
 )
 

@@ -131,6 +131,7 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
             for other in verb.children:
                 if other.dep_ == "nsubj" and other.i != subj.i and subj.dep_ == "nsubj":
                     parts = parts + np_actors(view, other)
+            parts = _listed_before_subject(view, verb, subj) + parts
         # "discussed the situation with X": the parser often hangs "with" on the object.
         holders = [verb] + [c for c in verb.children if c.dep_ in ("dobj", "obj")]
         # "reviewed progress on the corridor with X": or on the object's own prepositional
@@ -247,6 +248,21 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
     return found
 
 
+def _listed_before_subject(view: DocView, verb: Token, subj: Token) -> list[Actor]:
+    """The first names of a list of subjects that the parser cut off and hung on the verb
+    ("A, B and C met": A read as a modifier of "met"): a named person just before the
+    subject, a comma between, is a subject too."""
+    out: list[Actor] = []
+    for child in verb.children:
+        if child.dep_ not in ("npadvmod", "appos", "dep") or child.i >= subj.i:
+            continue
+        after = child.right_edge.i + 1
+        if view.doc[after].text != "," or after + 1 != subj.left_edge.i:
+            continue
+        out.extend(a for a in np_actors(view, child) if a.person)
+    return out
+
+
 def _purpose_of_stay(view: DocView, trig: Token, verb: Token) -> bool:
     """ "is in Hanoi / is expected in Hanoi / arrived in Hanoi for talks with X": talks that
     are the purpose of a person's stay or journey, with a named person, are held with that
@@ -295,8 +311,11 @@ TALKS_ROLE_VERBS = frozenset(
 
 def _hosts_and_guests(view: DocView, trig: Token, verb: Token | None) -> list[Actor]:
     """The people of "talks hosted by X and attended by Y" (the parser may hang the second
-    participle on the main verb instead)."""
+    participle on the main verb instead), and of "the summit was chaired by X and attended by
+    Y", where the meeting is the passive verb's subject."""
     clauses = [c for c in trig.children if c.dep_ == "acl" and c.lower_ in TALKS_ROLE_VERBS]
+    if trig.dep_ == "nsubjpass" and trig.head.lower_ in TALKS_ROLE_VERBS:
+        clauses.append(trig.head)
     clauses += [v for c in clauses for v in c.conjuncts]
     if clauses and verb is not None:
         clauses += [v for v in verb.conjuncts if v.lower_ in TALKS_ROLE_VERBS]
