@@ -19,6 +19,7 @@ import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.symbols import ORTH
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -243,8 +244,11 @@ def resolve_model(model: str) -> str:
 def keep_rank_abbreviations(nlp: Language) -> None:
     """Make each abbreviated rank one token, full stop included: a rank before a name ends
     no sentence ("chaired by Lt. Gen. X" stays one sentence)."""
+    tokenizer = nlp.tokenizer
+    if not isinstance(tokenizer, Tokenizer):
+        return
     for abbr in RANK_ABBREVIATIONS:
-        nlp.tokenizer.add_special_case(abbr, [{ORTH: abbr}])
+        tokenizer.add_special_case(abbr, [{ORTH: abbr}])
 
 
 def load_nlp(model: str) -> Language:
