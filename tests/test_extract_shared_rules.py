@@ -326,6 +326,15 @@ CASES: list[Any] = [
         [{"type": "agreement", "parties": ["ARM", "AZE"], "agreement_kind": "treaty"}],
         id="helper-is-no-party",
     ),
+    # "X and Y said they are ready to send troops": each speaker sends its own.
+    pytest.param(
+        "Norway and Denmark have said they are ready to send troops to Estonia if asked.",
+        [
+            troops("NOR", "EST", modality="planned"),
+            troops("DNK", "EST", modality="planned"),
+        ],
+        id="conjoined-speakers-send-their-own",
+    ),
 ]
 
 
@@ -486,3 +495,11 @@ def test_a_meeting_told_by_countries_then_by_names_is_one(nlp: Language) -> None
     assert len(meetings) == 1, meetings
     assert len(meetings[0]["participants"]) == 3, meetings
     assert meetings[0]["countries"] == ["ARG", "BRA", "URY"]
+
+
+def test_troops_along_their_own_border_stay_at_home(nlp: Language) -> None:
+    body = (
+        "Chile has kept about 3,000 soldiers along its northern border since March, when "
+        "Santiago sought to ease Bolivian complaints."
+    )
+    assert not [e for e in events_of(nlp, body) if e.type == "troop_deployment"]

@@ -169,6 +169,9 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
             )
             # "Jamaica and Belize contributed contingents": each country sends its own.
             co_origins = _conjoined_countries(view, subj, origin)
+            if speaker is not None and not np_actors(view, subj):
+                # "Peru and Chile said they would send troops": each speaker sends its own.
+                co_origins = _conjoined_countries(view, speaker, origin)
         if origin is None:
             return []
         # "troops left Syria": the place left is no destination.
@@ -191,6 +194,8 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
         ):
             return []  # "returned home from X": the place left is no destination
     dest = destination.iso3 if destination else None
+    if dest is None and not is_noun and _on_own_ground(trig):
+        return []  # "X keeps troops along its border": at home, no deployment abroad
     if dest is None or dest == origin:
         confidence -= 0.15
         # "flown in from Japan": where troops come from is not where they go.
@@ -312,6 +317,34 @@ def deployments(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
                 Found("troop_deployment", {**fields, "origin": other}, sent, trig, confidence)
             )
     return found
+
+
+# Places a country's troops can be on its own ground ("along its border", "on their soil").
+OWN_GROUND = frozenset(
+    [
+        *("border", "borders", "frontier", "frontiers", "territory", "soil", "coast"),
+        *("coastline", "coasts", "borderlands", "side"),
+    ]
+)
+
+
+def _on_own_ground(trig: Token) -> bool:
+    """Troops placed on the ground of the one who places them ("Chile moved 600 soldiers to
+    its northern border", "keeps troops along their frontier"): "its"/"their" before a border
+    or territory names no other country, so the troops stay at home. Only a sender that is the
+    verb's subject owns that ground ("X will not let Y's forces be based on its soil": X's)."""
+    if not any(c.dep_ == "nsubj" for c in trig.children) or any(
+        c.dep_ == "auxpass" for c in trig.children
+    ):
+        return False
+    for child in trig.children:
+        if child.dep_ != "prep":
+            continue
+        for pobj in (c for c in child.children if c.dep_ == "pobj"):
+            own = any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in pobj.children)
+            if own and pobj.lower_ in OWN_GROUND:
+                return True
+    return False
 
 
 # Verbs of a country having troops somewhere ("Kenya has 400 police officers in Haiti").
