@@ -335,6 +335,13 @@ CASES: list[Any] = [
         ],
         id="conjoined-speakers-send-their-own",
     ),
+    # Buying from a company of a named nationality: its country supplies.
+    pytest.param(
+        "Lima signed a contract in May to buy 24 howitzers from South Korean firm Hanwha "
+        "Aerospace.",
+        [arms("KOR", "PER", ["artillery"])],
+        id="bought-from-a-foreign-firm",
+    ),
 ]
 
 

@@ -260,6 +260,10 @@ def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool
                 for obj in objects:
                     src += [o for p, o in prep_objects(obj, ("from",))]
                 origin = first_country([a for s in src for a in np_actors(view, s)])
+                # "bought radars from Israeli firm X": the seller's country supplies.
+                origin = origin or next(
+                    (c for s in src if (c := _company_country(view, s, lex)) is not None), None
+                )
                 origin = origin or _maker_of(view, objects)
                 if origin == destination:
                     origin = None  # "tanks built in Poland" for Poland: made at home, not sent
