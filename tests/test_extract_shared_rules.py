@@ -342,6 +342,30 @@ CASES: list[Any] = [
         [arms("KOR", "PER", ["artillery"])],
         id="bought-from-a-foreign-firm",
     ),
+    # Military trucks are military equipment.
+    pytest.param(
+        "During the visit, the Indian delegation handed over 12 army trucks and spare tyres to "
+        "the Sri Lankan army.",
+        [arms("IND", "LKA", ["military equipment"])],
+        id="army-trucks-handed-over",
+    ),
+    # Invited officials of two named nationalities: one invitation per country; a
+    # country's manufacturers are its side.
+    pytest.param(
+        "Ruto also invited his Ugandan and Tanzanian counterparts to attend a trade fair in "
+        "Nairobi.",
+        [
+            {"type": "invitation", "origin": "KEN", "destination": "UGA"},
+            {"type": "invitation", "origin": "KEN", "destination": "TZA"},
+        ],
+        id="invited-two-nationalities",
+    ),
+    pytest.param(
+        "Indonesian President Prabowo Subianto invited Japanese shipbuilding manufacturers to "
+        "open yards in Java.",
+        [{"type": "invitation", "origin": "IDN", "destination": "JPN"}],
+        id="invited-foreign-manufacturers",
+    ),
 ]
 
 

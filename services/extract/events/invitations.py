@@ -15,6 +15,7 @@ from services.extract.view import (
     Fields,
     Lexicon,
     Person,
+    _actor_at,
     first_country,
     governing_verb,
     np_actors,
@@ -105,8 +106,27 @@ def invitations(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
             for f in _invitation(view, sent, trig, lex, origin, tok, scope, conj=not others):
                 if all(g.fields["destination"] != f.fields["destination"] for g in found):
                     found.append(f)
+        # "invited his Chilean and Peruvian counterparts": one invitation per country.
+        for iso in _conjoined_nationalities(view, invitee_tok, origin):
+            if found and all(g.fields["destination"] != iso for g in found):
+                more = {**found[0].fields, "destination": iso}
+                found.append(Found("invitation", more, sent, trig, found[0].confidence))
         return found
     return _invitation(view, sent, trig, lex, origin, invitee_tok, scope, conj=True)
+
+
+def _conjoined_nationalities(view: DocView, noun: Token, origin: str | None) -> list[str]:
+    """The countries of conjoined modifiers of an invited group ("his Chilean and Peruvian
+    counterparts", "Kenyan and Ugandan ministers"): each country's officials are invited."""
+    out: list[str] = []
+    for child in noun.children:
+        if child.dep_ not in ("amod", "nmod", "compound"):
+            continue
+        for tok in (child, *child.conjuncts):
+            actor = _actor_at(view, tok)
+            if actor is not None and actor.iso3 and actor.iso3 != origin and actor.iso3 not in out:
+                out.append(actor.iso3)
+    return out if len(out) >= 2 else []
 
 
 def _invitation(
@@ -205,5 +225,8 @@ ATTEND_WORDS = frozenset(["attend", "join", "watch", "witness"])
 
 
 FIRM_WORDS = frozenset(
-    ["companies", "firms", "businesses", "investors", "contractors", "businessmen"]
+    [
+        *("companies", "firms", "businesses", "investors", "contractors", "businessmen"),
+        *("manufacturers", "makers", "producers", "suppliers", "exporters"),
+    ]
 )

@@ -95,6 +95,10 @@ _QUALIFIED: list[tuple[tuple[str, ...], dict[str, str]]] = [
             **dict.fromkeys(["self-propelled", "field", "howitzer"], "artillery"),
         },
     ),
+    (
+        ("trucks", "truck", "lorries", "jeeps"),
+        dict.fromkeys(["military", "army", "troop", "armoured", "armored"], "military equipment"),
+    ),
     (("armour", "armor"), {"body": "military equipment"}),
     (("rounds",), dict.fromkeys(["mortar", "artillery", "tank", "howitzer"], "ammunition")),
     (("mines",), dict.fromkeys(["anti-tank", "anti-personnel", "naval", "sea"], "weapons")),
