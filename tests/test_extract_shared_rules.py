@@ -534,3 +534,47 @@ def test_troops_along_their_own_border_stay_at_home(nlp: Language) -> None:
         "Santiago sought to ease Bolivian complaints."
     )
     assert not [e for e in events_of(nlp, body) if e.type == "troop_deployment"]
+
+
+def test_troops_a_country_has_stationed_abroad_are_deployed(nlp: Language) -> None:
+    body = "Canada has about 2,000 soldiers stationed in Latvia, its defence ministry said."
+    got = [e for e in events_of(nlp, body) if e.type == "troop_deployment"]
+    assert len(got) == 1 and fits(got[0], troops("CAN", "LVA", troops_min=2000)), got
+
+
+def test_troops_sent_to_fight_in_a_country_go_there(nlp: Language) -> None:
+    body = "Chad's government denied that Chad had sent any troops to fight in Libya."
+    got = [e for e in events_of(nlp, body) if e.type == "troop_deployment"]
+    assert len(got) == 1 and fits(got[0], troops("TCD", "LBY", modality="negated")), got
+
+
+def test_a_courtesy_call_on_a_leader_is_a_meeting_in_person(nlp: Language) -> None:
+    body = (
+        "Peruvian Foreign Minister Ana Ruiz paid a courtesy call on Chilean President "
+        "Gabriel Boric."
+    )
+    got = [e.model_dump() for e in events_of(nlp, body) if e.type == "meeting"]
+    assert len(got) == 1, got
+    assert sorted(got[0]["participants"]) == ["Ana Ruiz", "Gabriel Boric"]
+    assert got[0]["format"] == "in_person"
+
+
+def test_a_warship_sent_to_a_fleet_review_is_no_transfer(nlp: Language) -> None:
+    body = "The Brazilian navy invited Argentina to send a corvette to a fleet review in May."
+    assert not [e for e in events_of(nlp, body) if e.type == "arms_transfer"]
+
+
+def test_an_exercise_held_across_countries_and_led_by_one_has_them_all(nlp: Language) -> None:
+    body = (
+        "The yearly Southern Star drill, a French-led exercise, was staged in Chile and Peru in "
+        "March, with Bolivian officers attending as observers."
+    )
+    got = [e.model_dump() for e in events_of(nlp, body) if e.type == "military_exercise"]
+    assert len(got) == 1, got
+    assert got[0]["countries"] == ["CHL", "FRA", "PER"]
+
+
+def test_hamas_is_a_palestinian_side(nlp: Language) -> None:
+    body = "Talks resumed after Hamas and Israel agreed to a truce in January."
+    got = [e.model_dump() for e in events_of(nlp, body) if e.type == "agreement"]
+    assert len(got) == 1 and got[0]["parties"] == ["ISR", "PSE"], got

@@ -1056,6 +1056,30 @@ def destination_of(
                         actors = [a for a in actors if a.person is None] or actors
                         if actors and actors[0].iso3:
                             return actors[0]
+    for tok in toks:
+        place = _purpose_place(view, tok)
+        if place is not None:
+            return place
+    return None
+
+
+# Verbs of what sent forces do where they go ("to fight in X", "to serve in Y").
+# The parse has no lemmas: the bare infinitive is the only form after "to".
+DUTY_VERBS = frozenset(["fight", "serve", "operate", "patrol", "train", "guard"])
+
+
+def _purpose_place(view: DocView, tok: Token) -> Actor | None:
+    """ "sent troops to fight in Sudan", "deployed soldiers to serve in Haiti": a purpose
+    infinitive of a duty done in a named country tells where the sent go."""
+    for child in tok.children:
+        if child.dep_ not in ("advcl", "xcomp") or child.lower_ not in DUTY_VERBS:
+            continue
+        if not any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
+            continue
+        for _, pobj in prep_objects(child, ("in",)):
+            actors = [a for a in np_actors(view, pobj) if a.person is None]
+            if actors and actors[0].iso3:
+                return actors[0]
     return None
 
 

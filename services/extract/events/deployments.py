@@ -364,7 +364,7 @@ def _range_objects(trig: Token) -> list[Token]:
 def _placed_troops(view: DocView, troops: Token) -> Actor | None:
     """The country of an "in"/"to" phrase hung on the troop noun itself ("deploy 300 soldiers
     in Poland"), a place named by no person."""
-    for _, pobj in prep_objects(troops, ("in", "to", "into")):
+    for _, pobj in [*prep_objects(troops, ("in", "to", "into")), *_participle_places(troops)]:
         actors = [a for a in np_actors(view, pobj) if a.person is None]
         if actors and actors[0].iso3:
             return actors[0]
@@ -379,9 +379,24 @@ def _kept_abroad(view: DocView, trig: Token, troops: Token | None) -> bool:
     if not any(c.dep_ == "nummod" for c in troops.children):
         return False
     places = [o for _, o in prep_objects(trig, ("in",))] + [
-        o for _, o in prep_objects(troops, ("in",))
+        o for _, o in [*prep_objects(troops, ("in",)), *_participle_places(troops)]
     ]
     return any(a.iso3 and a.person is None for o in places for a in np_actors(view, o))
+
+
+# Participles that place troops somewhere ("soldiers stationed in X", "troops based in Y").
+PLACING_PARTICIPLES = frozenset(["stationed", "based", "deployed", "posted", "garrisoned"])
+
+
+def _participle_places(troops: Token) -> list[tuple[str, Token]]:
+    """The "in" places of a participle hung on the troop noun ("has 900 soldiers stationed
+    in Estonia"): where a country keeps the troops it has, as (preposition, object) pairs."""
+    return [
+        pair
+        for child in troops.children
+        if child.dep_ == "acl" and child.lower_ in PLACING_PARTICIPLES
+        for pair in prep_objects(child, ("in",))
+    ]
 
 
 # Nouns of a deployment ("the deployment of", "Turkey's dispatch of", "the stationing of",

@@ -179,6 +179,8 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
     for _, pobj in prep_objects(trig, ("with", "between", "by", "involving", "alongside")):
         countries.extend(np_actors(view, pobj))
     countries.extend(_stray_agents(view, anchor, verb))
+    countries.extend(_leaders(view, trig))
+    countries.extend(_host_list(view, anchor, verb))
     if countries or held:
         countries.extend(_joining_with(view, [trig, anchor] + ([verb] if verb else [])))
     countries.extend(hosts)
@@ -193,6 +195,8 @@ def exercises(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Foun
                 # "Last month they were joined by Chile for drills": who joined them, and they.
                 countries += _antecedent_actors(view, sent, lex)
         for _, pobj in prep_objects(verb, ("with", "alongside")):
+            if _as_observers(pobj):
+                continue
             countries.extend(np_actors(view, pobj))
             # "alongside US and Australian troops": every country of the phrase takes part.
             countries.extend(a for t in pobj.subtree if (a := _actor_at(view, t)) is not None)
@@ -474,6 +478,45 @@ def _stray_agents(view: DocView, anchor: Token, verb: Token | None) -> list[Acto
         if pobj.i > anchor.i
         for a in np_actors(view, pobj)
     ]
+
+
+def _as_observers(phrase: Token) -> bool:
+    """ "with Peruvian officers attending as observers": those who only watch an exercise
+    take no part in it."""
+    return any(
+        t.lower_ in ("observer", "observers") and t.head.lower_ == "as" for t in phrase.subtree
+    )
+
+
+def _leaders(view: DocView, trig: Token) -> list[Actor]:
+    """ "the largest French-led drill in the region": the country that leads an exercise, in a
+    hyphenated "-led" modifier of the exercise noun or of a noun set beside it, takes part."""
+    nouns = [trig, *(c for c in trig.children if c.dep_ == "appos")]
+    return [
+        Actor(view.country_at[t.i].label_, token=t.i)
+        for noun in nouns
+        for led in noun.children
+        if led.dep_ == "amod" and led.lower_ == "led"
+        for t in led.children
+        if t.dep_ in ("npadvmod", "compound", "amod") and t.i in view.country_at
+    ]
+
+
+PASSIVE_HOLDING = frozenset(["held", "staged", "conducted"])
+
+
+def _host_list(view: DocView, anchor: Token, verb: Token | None) -> list[Actor]:
+    """ "The X exercise was held in Chile, Peru and Ecuador": an exercise held across two or
+    more named countries is held by them (one country named is only where others drill)."""
+    if verb is None or anchor.dep_ != "nsubjpass" or verb.lower_ not in PASSIVE_HOLDING:
+        return []
+    hosts = [
+        a
+        for _, pobj in prep_objects(verb, ("in",))
+        for a in np_actors(view, pobj, conj=False)
+        if a.iso3 and a.person is None and a.place is None
+    ]
+    return hosts if len({a.iso3 for a in hosts}) >= 2 else []
 
 
 def _subject_actors(view: DocView, subj: Token) -> list[Actor]:

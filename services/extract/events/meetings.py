@@ -27,6 +27,14 @@ from services.extract.view import (
 )
 
 
+def _courtesy_call(trig: Token) -> bool:
+    """ "paid a courtesy call on the president": a call of courtesy is a visit in person, and
+    the one it is paid "on" is the other side."""
+    return trig.lower_ in ("call", "calls") and any(
+        c.dep_ in ("compound", "amod") and c.lower_ == "courtesy" for c in trig.children
+    )
+
+
 def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found]:
     """meeting from "met with", "held talks", "phone call", "summit between"."""
     word = trig.lower_
@@ -37,7 +45,8 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
     phone = bool(sent_words & lex.words["phone_words"] - {"call"}) or word == "phoned"
     video = bool(sent_words & lex.words["video_words"])
     remote = ("call", "calls", "conversation", "conversations", "spoke", "speaks", "talked")
-    if word in remote and not (phone or video):
+    courtesy = _courtesy_call(trig)
+    if word in remote and not (phone or video or courtesy):
         return []
     if word == "meeting" and not is_noun and trig.pos_ != "VERB":
         return []
@@ -85,7 +94,7 @@ def meetings(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Found
     verb = trig if not is_noun else governing_verb(trig)
     if is_noun and verb is not None and _invited_to(verb):
         return []  # "invited X to attend the summit": the invitation, no meeting yet
-    for _, pobj in prep_objects(trig, ("between", "with", "among")):
+    for _, pobj in prep_objects(trig, ("between", "with", "among") + (("on",) if courtesy else ())):
         parts.extend(np_actors(view, pobj))
     if is_noun and not parts:
         # "negotiations in Doha that began on Saturday between X and Y": the sides hang on a

@@ -156,6 +156,21 @@ def _designation(text: str) -> bool:
     return any(ch.isdigit() for ch in text)
 
 
+# Events hardware is sent to take part in, not to be handed over at.
+OCCASION_NOUNS = frozenset(
+    [
+        *("exercise", "exercises", "drill", "drills", "review", "parade", "parades"),
+        *("show", "airshow", "exhibition", "expo", "festival", "ceremony", "celebrations"),
+    ]
+)
+
+
+def _sent_to_occasion(trig: Token) -> bool:
+    """ "to send a frigate to a fleet review", "flew two jets to the air show": hardware sent
+    "to" an event takes part in it and stays its owner's, so it is no transfer."""
+    return any(o.lower_ in OCCASION_NOUNS for p, o in prep_objects(trig, ("to",)))
+
+
 def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool) -> list[Found]:
     """arms_transfer from "supplied arms to X", "received technology from Y", "relied on X for"."""
     word = trig.lower_
@@ -230,7 +245,7 @@ def transfers(view: DocView, sent: Span, trig: Token, lex: Lexicon, taking: bool
             items = _items(view, [o for o in objects]) or _items(
                 view, [o for h in (trig, *objects) for p, o in prep_objects(h, ("with",))]
             )
-            if not items:
+            if not items or _sent_to_occasion(trig):
                 return []
             troops = _troop_noun(view, objects)
             # "sell JF-17 fighters": a troop word an arms item modifies is hardware.
