@@ -578,3 +578,18 @@ def test_hamas_is_a_palestinian_side(nlp: Language) -> None:
     body = "Talks resumed after Hamas and Israel agreed to a truce in January."
     got = [e.model_dump() for e in events_of(nlp, body) if e.type == "agreement"]
     assert len(got) == 1 and got[0]["parties"] == ["ISR", "PSE"], got
+
+
+def test_a_delegation_received_by_a_leader_visits_the_leaders_country(nlp: Language) -> None:
+    body = "Kenyan President William Ruto received an Ethiopian delegation on Monday."
+    got = [e for e in events_of(nlp, body) if e.type == "delegation_visit"]
+    assert len(got) == 1 and fits(got[0], {"origin": "ETH", "destination": "KEN"}), got
+
+
+def test_a_guest_received_with_his_delegation_is_one_visit(nlp: Language) -> None:
+    body = (
+        "Ethiopian Foreign Minister Gedion Timothewos arrived in Nairobi on Sunday. Kenyan "
+        "President William Ruto received Timothewos and his delegation at State House on Monday."
+    )
+    got = [e for e in events_of(nlp, body) if e.type == "delegation_visit"]
+    assert len(got) == 1 and fits(got[0], {"origin": "ETH", "destination": "KEN"}), got

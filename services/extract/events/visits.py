@@ -333,6 +333,14 @@ def delegations(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
         return []  # "the objectives of the delegation" says nothing of a trip
     # "North Korea sent delegations": the sender is the origin.
     origin_np: Token = trig
+    host = _receiving_host(view, trig, verb, lex)
+    if host is not None:
+        destination = host
+        # "received X and his delegation": X's side is the visiting one.
+        while origin_np.dep_ == "conj" and origin_np.head.i != origin_np.i:
+            origin_np = origin_np.head
+        if leader is None and origin_np is not trig:
+            leader = _leader(view, origin_np) or _known_by_surname(view, origin_np)
     if trig.dep_ in ("dobj", "obj"):
         subj = subject_of(verb)
         if subj is not None and not np_actors(view, trig):
@@ -341,6 +349,23 @@ def delegations(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fo
     if verb.lower_ in ("is", "are", "was", "were"):
         phase = "ongoing"
     return _visit(view, sent, trig, lex, leader, origin_np, trig, destination, phase)
+
+
+def _receiving_host(view: DocView, trig: Token, verb: Token, lex: Lexicon) -> Actor | None:
+    """ "X received a Chilean delegation", "X welcomed Y and her delegation": the country of
+    the subject of a receiving verb whose object is the delegation hosts the visit (the
+    object is who comes, not where they go)."""
+    if verb.lower_ not in lex.words["meeting_host_verbs"]:
+        return None
+    obj = trig
+    while obj.dep_ == "conj" and obj.head.i != obj.i:
+        obj = obj.head
+    if obj.dep_ not in ("dobj", "obj") or obj.head.i != verb.i:
+        return None
+    subj = subject_of(verb)
+    if subj is None:
+        return None
+    return next((a for a in np_actors(view, subj) if a.iso3), None)
 
 
 def _visit(
