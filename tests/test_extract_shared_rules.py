@@ -593,3 +593,31 @@ def test_a_guest_received_with_his_delegation_is_one_visit(nlp: Language) -> Non
     )
     got = [e for e in events_of(nlp, body) if e.type == "delegation_visit"]
     assert len(got) == 1 and fits(got[0], {"origin": "ETH", "destination": "KEN"}), got
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Brazil's foreign minister called his Argentine counterpart on Monday, and the two "
+        "agreed to coordinate their approach to the crisis in Venezuela.",
+        "Polish and Czech leaders agreed to press for a stronger European air defence plan.",
+    ],
+)
+def test_agreeing_on_a_stance_is_no_accord(nlp: Language, body: str) -> None:
+    assert not [e for e in events_of(nlp, body) if e.type == "agreement"]
+
+
+def test_agreeing_to_coordinate_a_named_accord_still_counts(nlp: Language) -> None:
+    body = "Chile and Peru agreed to coordinate a new border treaty in March."
+    got = [e for e in events_of(nlp, body) if e.type == "agreement"]
+    assert len(got) == 1, got
+
+
+def test_the_two_ministers_are_the_sides_of_a_subordinate_clause(nlp: Language) -> None:
+    body = (
+        "The border reopened a week after Peruvian Trade Minister Ana Ruiz and her Bolivian "
+        "counterpart Luis Mamani held talks in Lima. The two ministers agreed on a plan for "
+        "customs cooperation, officials in Tokyo said."
+    )
+    got = [e for e in events_of(nlp, body) if e.type == "agreement"]
+    assert len(got) == 1 and fits(got[0], {"parties": ["BOL", "PER"]}), got

@@ -34,6 +34,17 @@ UNILATERAL_ACTS = frozenset(
 
 SHARED_VIEWS = frozenset(["need", "urgency", "importance", "necessity"])
 
+# Verbs that, agreed to, tell a common stance or a way of acting together, not an accord:
+# "agreed to coordinate their response", "agreed to push for tougher sanctions".
+STANCE_ACTS = frozenset(["coordinate", "push", "press", "consult", "respond", "urge", "call"])
+
+
+def _stance_only(trig: Token, kinds: set[str]) -> bool:
+    """ "agreed to coordinate closely", "agreed to press for a vote": what is agreed is only a
+    stance or a way of working together, and no accord (treaty, deal, truce) is named in it."""
+    acts = [c for c in trig.children if c.dep_ == "xcomp" and c.lower_ in STANCE_ACTS]
+    return bool(acts) and not any({t.lower_ for t in act.subtree} & kinds for act in acts)
+
 
 def _of_earlier_deal(trig: Token, lex: Lexicon) -> bool:
     """An agreement named as what something else is about ("the implementation of the
@@ -162,6 +173,8 @@ def agreements(view: DocView, sent: Span, trig: Token, lex: Lexicon) -> list[Fou
         words_here = {t.lower_ for t in trig.subtree}
         if word.startswith("agree") and not (words_here & kinds_here) and len(parties) < 2:
             return []
+        if word.startswith("agree") and _stance_only(trig, kinds_here):
+            return []  # "agreed to coordinate their response": a stance, no accord
         one_side = len({a.iso3 for a in parties if a.iso3}) < 2
         if (
             word.startswith("agree")

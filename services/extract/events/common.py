@@ -245,8 +245,8 @@ def _collective(view: DocView, np: Token, sent: Span, lex: Lexicon) -> list[Acto
     ]
     for prev in _sentences_before(view, sent):
         subj = subject_of(prev.root)
-        if subj is not None:
-            subjects += np_actors(view, subj)
+        main = np_actors(view, subj) if subj is not None else []
+        subjects += main or _clause_subject_actors(view, prev)
     for actor in subjects + _preceding_actors(view, sent, lex):
         if actor.iso3 and all(a.iso3 != actor.iso3 for a in out):
             out.append(actor)
@@ -260,6 +260,17 @@ def _collective(view: DocView, np: Token, sent: Span, lex: Lexicon) -> list[Acto
                 if actor.iso3 and fresh and not _in_topic(view, actor):
                     out.append(actor)
     return out[:size] if len(out) >= size else []
+
+
+def _clause_subject_actors(view: DocView, sent: Span) -> list[Actor]:
+    """The sides that are subjects of the other clauses of a sentence whose main subject names
+    none ("The move came after the Thai and Cambodian ministers met"): "the two ministers" of
+    the next sentence are the ones who acted in that clause."""
+    out: list[Actor] = []
+    for tok in sent:
+        if tok.dep_ in ("nsubj", "nsubjpass") and tok.i != sent.root.i and tok.head != sent.root:
+            out += np_actors(view, tok)
+    return out
 
 
 def _hyphen_pairs(view: DocView, sent: Span) -> list[tuple[Actor, Actor]]:
