@@ -621,3 +621,13 @@ def test_the_two_ministers_are_the_sides_of_a_subordinate_clause(nlp: Language) 
     )
     got = [e for e in events_of(nlp, body) if e.type == "agreement"]
     assert len(got) == 1 and fits(got[0], {"parties": ["BOL", "PER"]}), got
+
+
+def test_a_delegation_led_by_a_titled_official_has_that_leader(nlp: Language) -> None:
+    body = (
+        "A Turkish trade delegation led by Deputy Trade Minister Mustafa Tuzcu arrived in "
+        "Baku on Monday for talks on gas exports."
+    )
+    got = [e for e in events_of(nlp, body) if e.type == "delegation_visit"]
+    assert len(got) == 1, got
+    assert fits(got[0], {"origin": "TUR", "destination": "AZE", "leader": "Mustafa Tuzcu"}), got

@@ -66,6 +66,9 @@ def _leader(view: DocView, tok: Token, depth: int = 0) -> Person | None:
                 named = _unlisted_name(view, pobj)
                 if named is not None:
                     return named
+            stranded = _stranded_by_name(view, child)
+            if stranded is not None:
+                return stranded
         if child.dep_ == "poss" or (child.dep_ == "prep" and child.lower_ in ("by", "of")):
             targets = (
                 [child] if child.dep_ == "poss" else [c for c in child.children if c.dep_ == "pobj"]
@@ -84,6 +87,23 @@ def _leader(view: DocView, tok: Token, depth: int = 0) -> Person | None:
             if person:
                 return person
     return view.person_at.get(tok.i) or _name_after(view, tok)
+
+
+def _stranded_by_name(view: DocView, led: Token) -> Person | None:
+    """ "a delegation led by Deputy Minister X arrived": when the parser leaves "by" without
+    an object (it took the name for the subject of the main verb), the leader is the person
+    named right after "by", past the capitalised words of the title."""
+    by = next((c for c in led.children if c.lower_ == "by" and c.dep_ in ("agent", "prep")), None)
+    if by is None or any(c.dep_ == "pobj" for c in by.children):
+        return None
+    doc = led.doc
+    for i in range(by.i + 1, min(by.i + 9, len(doc))):
+        person = view.person_at.get(i)
+        if person is not None:
+            return person
+        if doc[i].pos_ != "PROPN" and not doc[i].is_title:
+            return None
+    return None
 
 
 def _name_after(view: DocView, tok: Token) -> Person | None:
