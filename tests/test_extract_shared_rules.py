@@ -631,3 +631,13 @@ def test_a_delegation_led_by_a_titled_official_has_that_leader(nlp: Language) ->
     got = [e for e in events_of(nlp, body) if e.type == "delegation_visit"]
     assert len(got) == 1, got
     assert fits(got[0], {"origin": "TUR", "destination": "AZE", "leader": "Mustafa Tuzcu"}), got
+
+
+def test_a_plural_body_named_of_something_is_no_person(nlp: Language) -> None:
+    body = (
+        "Greece's Joint Chiefs of Staff said the warships were tracked. Egyptian and Saudi "
+        "officers met in Cairo on Monday. The two navies held their yearly Joint Guard drill "
+        "in the Red Sea in May."
+    )
+    got = [e.model_dump() for e in events_of(nlp, body) if e.type == "military_exercise"]
+    assert got and "GRC" not in got[0]["countries"], got

@@ -192,9 +192,23 @@ def _person_spans(doc: Doc, ents: Iterable[Span] | None = None) -> list[Span]:
             start += 1
         while end - 1 > start and doc[end - 1].text in POSSESSIVES:
             end -= 1
-        if end - start >= 1 and doc[start].text[:1].isupper():
+        if end - start >= 1 and doc[start].text[:1].isupper() and not _plural_body(doc[start:end]):
             out.append(doc[start:end])
     return out
+
+
+def _plural_body(span: Span) -> bool:
+    """ "the Joint Chiefs of Staff", "the Combined Forces of ...": a name the NER took for a
+    person that ends in a plural noun and goes on with "of" and a capitalised word names a
+    body, not a person."""
+    doc = span.doc
+    last = doc[span.end - 1]
+    return (
+        last.tag_ in ("NNPS", "NNS")
+        and span.end + 1 < len(doc)
+        and doc[span.end].lower_ == "of"
+        and doc[span.end + 1].text[:1].isupper()
+    )
 
 
 # Honorifics before a Gulf ruler's given name ("Sheikh Tamim"), though a middle name too
