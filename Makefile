@@ -41,7 +41,7 @@ clean:
 	rm -rf .eventwatch .pytest_cache .mypy_cache .ruff_cache
 
 eval: $(STAMP)
-	@for set in seeds tests/heldout tests/heldout2 tests/heldout3 tests/heldout4 tests/heldout5 tests/heldout6 tests/heldout7 tests/heldout8 tests/heldout9 tests/heldout10 tests/heldout11 tests/heldout12 tests/heldout13 tests/heldout14; do \
+	@for set in seeds tests/heldout tests/heldout2 tests/heldout3 tests/heldout4 tests/heldout5 tests/heldout6 tests/heldout7 tests/heldout8 tests/heldout9 tests/heldout10 tests/heldout11 tests/heldout12 tests/heldout13 tests/heldout14 tests/heldout15 tests/heldout16; do \
 	  if [ $$set = seeds ]; then gold=../shared/gold/seeds.jsonl; else gold=$$set/gold.jsonl; fi; \
 	  $(VENV)/bin/eventwatch extract $$set/*.txt > .eventwatch-eval.jsonl 2>/dev/null; \
 	  printf '%-16s ' $$set; $(PY) ../shared/eval/score.py --gold $$gold --pred .eventwatch-eval.jsonl --json; \
