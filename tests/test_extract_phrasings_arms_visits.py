@@ -22,7 +22,7 @@ def nlp() -> Language:
 
 def _check(nlp: Language, body: str, kind: str, wanted: list[Want]) -> None:
     """The events of `kind` in `body` are exactly the wanted ones."""
-    assert_exactly([e for e in events_of(nlp, body) if e.type == kind], wanted)
+    assert_exactly(events_of(nlp, body, kind=kind), wanted)
 
 
 def arms(
