@@ -209,7 +209,7 @@ class WorkerRuntime:
             if raw
             else {"parser": tolerant_parser, "decoder": _batch_entries_decoder}
         )
-        if overlap:  # acknowledged when their tails finish (`_finish`), not on return
+        if overlap:  # acknowledged with their outboxes (`_deliver`), not when the handler returns
             options["ack_policy"] = AckPolicy.MANUAL
 
         reader = self.broker.subscriber(
